@@ -1,0 +1,67 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Plenum",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "plenum", targets: ["plenum"]),
+        .library(name: "Ethereum", targets: ["Ethereum"]),
+        .library(name: "CSecp256k1", targets: ["CSecp256k1"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSecp256k1",
+            pkgConfig: "libsecp256k1",
+            providers: [.apt(["libsecp256k1-dev"])]
+        ),
+        .target(
+            name: "Ethereum",
+            dependencies: [
+                "CSecp256k1",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
+            exclude: ["Hashing/generate-keccak-permutation.py"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "plenum",
+            dependencies: [
+                "Ethereum",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "PlenumTesting",
+            dependencies: ["Ethereum"],
+            path: "Tests/PlenumTesting",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "EthereumTests",
+            dependencies: ["Ethereum", "PlenumTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CrossCheckTests",
+            dependencies: ["Ethereum", "PlenumTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["Ethereum", "PlenumTesting"],
+            swiftSettings: strict
+        ),
+    ]
+)

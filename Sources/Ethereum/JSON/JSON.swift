@@ -1,0 +1,110 @@
+/// A JSON value that keeps numbers as their literal text, so 256-bit integers survive intact,
+/// and keeps object members in document order.
+public enum JSON: Hashable, Sendable {
+    case null
+    case bool(Bool)
+    /// The number exactly as written (RFC 8259 grammar), e.g. `"115792089237316195423570985008687907853269984665640564039457584007913129639935"`.
+    case number(String)
+    case string(String)
+    case array([JSON])
+    case object(JSONObject)
+
+    /// The member named `key` when this is an object.
+    public subscript(key: String) -> JSON? {
+        if case .object(let object) = self { return object[key] }
+        return nil
+    }
+
+    public var stringValue: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
+
+    public var objectValue: JSONObject? {
+        if case .object(let o) = self { return o }
+        return nil
+    }
+
+    public var arrayValue: [JSON]? {
+        if case .array(let a) = self { return a }
+        return nil
+    }
+
+    public var boolValue: Bool? {
+        if case .bool(let b) = self { return b }
+        return nil
+    }
+
+    /// A short name of the value's kind, for error messages.
+    public var kind: String {
+        switch self {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .number: "a number"
+        case .string: "a string"
+        case .array: "an array"
+        case .object: "an object"
+        }
+    }
+}
+
+/// A JSON object: members in document order, keys unique.
+public struct JSONObject: Hashable, Sendable, Sequence {
+    public private(set) var members: [(key: String, value: JSON)] = []
+    private var index: [String: Int] = [:]
+
+    public init() {}
+
+    /// Builds an object; a later duplicate key replaces the earlier value.
+    public init(_ members: [(String, JSON)]) {
+        for (k, v) in members { self[k] = v }
+    }
+
+    public var keys: [String] { members.map(\.key) }
+    public var count: Int { members.count }
+
+    public subscript(key: String) -> JSON? {
+        get { index[key].map { members[$0].value } }
+        set {
+            if let i = index[key] {
+                if let newValue { members[i].value = newValue } else { remove(at: i) }
+            } else if let newValue {
+                index[key] = members.count
+                members.append((key, newValue))
+            }
+        }
+    }
+
+    private mutating func remove(at i: Int) {
+        members.remove(at: i)
+        index = [:]
+        for (n, m) in members.enumerated() { index[m.key] = n }
+    }
+
+    public func contains(_ key: String) -> Bool { index[key] != nil }
+
+    public func makeIterator() -> IndexingIterator<[(key: String, value: JSON)]> { members.makeIterator() }
+
+    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+        lhs.members.count == rhs.members.count
+            && zip(lhs.members, rhs.members).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        for m in members {
+            hasher.combine(m.key)
+            hasher.combine(m.value)
+        }
+    }
+}
+
+extension JSON: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral,
+    ExpressibleByDictionaryLiteral, ExpressibleByIntegerLiteral, ExpressibleByNilLiteral
+{
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(arrayLiteral elements: JSON...) { self = .array(elements) }
+    public init(dictionaryLiteral elements: (String, JSON)...) { self = .object(JSONObject(elements)) }
+    public init(integerLiteral value: Int) { self = .number(String(value)) }
+    public init(nilLiteral: ()) { self = .null }
+}

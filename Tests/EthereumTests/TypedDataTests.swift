@@ -1,0 +1,82 @@
+import Ethereum
+import Testing
+
+@Suite("EIP-712 typed data")
+struct TypedDataTests {
+    static let mail = """
+        {"types":{"EIP712Domain":[{"name":"name","type":"string"},{"name":"version","type":"string"},{"name":"chainId","type":"uint256"},{"name":"verifyingContract","type":"address"}],
+         "Person":[{"name":"name","type":"string"},{"name":"wallet","type":"address"}],
+         "Mail":[{"name":"from","type":"Person"},{"name":"to","type":"Person"},{"name":"contents","type":"string"}]},
+         "primaryType":"Mail","domain":{"name":"Ether Mail","version":"1","chainId":1,"verifyingContract":"0xCcCCccccCCCCcCCCCCCcCcCccCcCCCcCcccccccC"},
+         "message":{"from":{"name":"Cow","wallet":"0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826"},"to":{"name":"Bob","wallet":"0xbBbBBBBbbBBBbbbBbbBbbbbBBbBbbbbBbBbbBBbB"},"contents":"Hello, Bob!"}}
+        """
+
+    // EIP-712's own example (Mail / Person), with the values its reference implementation prints.
+    @Test func eip712MailExample() throws {
+        let data = try TypedData(jsonText: Self.mail)
+        #expect(try data.encodeType("Mail") == "Mail(Person from,Person to,string contents)Person(string name,address wallet)")
+        #expect(try data.typeHash("Mail").description == "0xa0cedeb2dc280ba39b857546d74f5549c3a1d7bdc2dd96bf881f76108e23dac2")
+        #expect(try data.domainSeparator().description == "0xf2cee375fa42b42143804025fc449deafd50cc031ca257e0b194a650a912090f")
+        #expect(try data.structHash().description == "0xc52c0ee5d84264471806290a3f2c4cecfc5490626bf912d01f240d7a274b371e")
+        #expect(try data.digest().description == "0xbe609aee343fb3c4b28e1df9e632fca64fcfaede20f02e86244efddf30957bd2")
+        let cow = try PrivateKey(bytes: Keccak256.hash("cow").bytes)
+        #expect(cow.address.description == "0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826")
+        let sig = try cow.signTypedData(data)
+        #expect(sig.yParity == 1)
+        #expect(sig.r.description == "0x4355c47d63924e8a72e509b65029052eb6c299d53a04e167c5775fd466751c9d")
+        #expect(sig.s.description == "0x07299936d304c153f6443dfa05f40ff007d72911b6f72307f996231605b91562")
+        #expect(try data.recoverSigner(signature: sig) == cow.address)
+    }
+
+    @Test func domainTypeIsInferredWhenMissing() throws {
+        let withoutDomainType = Self.mail.replacingOccurrences(
+            #""EIP712Domain":[{"name":"name","type":"string"},{"name":"version","type":"string"},{"name":"chainId","type":"uint256"},{"name":"verifyingContract","type":"address"}],"#, "")
+        #expect(try TypedData(jsonText: withoutDomainType).digest() == TypedData(jsonText: Self.mail).digest())
+    }
+
+    @Test func malformedTypedDataGivesSpecificErrors() {
+        func mutated(_ a: String, _ b: String) -> String { Self.mail.replacingOccurrences(a, b) }
+        #expect(throws: TypedDataError.undeclaredType("Human", context: "field Mail.from")) {
+            try TypedData(jsonText: mutated(#"{"name":"from","type":"Person"}"#, #"{"name":"from","type":"Human"}"#))
+        }
+        #expect(throws: TypedDataError.recursiveType(["Mail", "Mail"])) {
+            try TypedData(jsonText: mutated(#"{"name":"contents","type":"string"}"#, #"{"name":"contents","type":"Mail[]"}"#))
+        }
+        #expect(throws: TypedDataError.recursiveType(["Mail", "Person", "Mail"])) {
+            try TypedData(jsonText: mutated(#"{"name":"wallet","type":"address"}"#, #"{"name":"wallet","type":"Mail"}"#))
+        }
+        #expect(throws: TypedDataError.missingField(path: "message.contents", type: "string")) {
+            try TypedData(jsonText: mutated(#","contents":"Hello, Bob!""#, ""))
+        }
+        #expect(throws: TypedDataError.undeclaredField(path: "message.extra", type: "Mail")) {
+            try TypedData(jsonText: mutated(#""contents":"Hello, Bob!""#, #""contents":"Hello, Bob!","extra":1"#))
+        }
+        #expect(throws: TypedDataError.wrongValue(path: "message.from.wallet", type: "address", found: "a number")) {
+            try TypedData(jsonText: mutated(#""wallet":"0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826""#, #""wallet":5"#))
+        }
+        #expect(throws: TypedDataError.self) {
+            try TypedData(jsonText: mutated("0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826", "0xcD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826"))
+        }
+        #expect(throws: TypedDataError.invalidValue(path: "domain.chainId", "uint256 must be an integer, found 1.5")) {
+            try TypedData(jsonText: mutated(#""chainId":1"#, #""chainId":1.5"#))
+        } 
+        #expect(throws: TypedDataError.missingMember("primaryType (a string)")) {
+            try TypedData(jsonText: mutated(#""primaryType":"Mail","#, ""))
+        }
+        #expect(throws: TypedDataError.invalidFieldType("uint7", in: "Person", field: "name")) {
+            try TypedData(jsonText: mutated(#""Person":[{"name":"name","type":"string"}"#, #""Person":[{"name":"name","type":"uint7"}"#))
+        }
+    }
+
+    @Test func integerForms() throws {
+        func domainSeparator(chainId: String) throws -> Hash32 {
+            try TypedData(jsonText: Self.mail.replacingOccurrences(#""chainId":1"#, #""chainId":\#(chainId)"#)).domainSeparator()
+        }
+        let reference = try domainSeparator(chainId: "1")
+        #expect(try domainSeparator(chainId: #""1""#) == reference)
+        #expect(try domainSeparator(chainId: #""0x01""#) == reference)
+        #expect(try domainSeparator(chainId: "2") != reference)
+        #expect(throws: TypedDataError.self) { try domainSeparator(chainId: "-1") }
+        #expect(throws: TypedDataError.self) { try domainSeparator(chainId: "1e3") }
+    }
+}
