@@ -71,7 +71,12 @@ public enum ABIDecoder {
 
     /// `data` starts where the value's encoding starts.
     static func decodeValue(_ type: ABIType, _ data: Bytes, path: String, budget: inout Budget) throws -> ABIValue {
-        try budget.spend(values: 1, path: path)
+        // Every leaf and every dynamic array occupies at least one 32-byte word of a canonical
+        // encoding; tuples and fixed arrays occupy only their elements' words.
+        switch type {
+        case .tuple, .fixedArray: break
+        default: try budget.spend(values: 1, path: path)
+        }
         let start = data.startIndex
         switch type {
         case .uint(let bits):

@@ -1,0 +1,309 @@
+#!/usr/bin/env python3
+"""Independent oracle for Plenum's cross-check tests: eth-abi and eth-account, used as they are.
+
+Each subcommand reads (when it needs to) a JSON document on stdin and writes one on stdout.
+Generators take --seed and --count so that every failing case can be reproduced.
+
+  abi-gen        random ABI types and values, encoded by eth-abi
+  abi-check      decode and re-encode Swift-made encodings with eth-abi, compare with the values
+  personal-gen   random EIP-191 messages signed by eth-account with random keys
+  typed-gen      random nested EIP-712 typed data: digests and signatures from eth-account
+  recover-check  recover signers of Swift-made EIP-191 / EIP-712 signatures with eth-account
+  keystore-gen   keystore v3 files encrypted by eth-account
+  keystore-check decrypt Swift-made keystores with eth-account
+
+Value notation shared with the Swift side: integers as decimal strings, addresses as EIP-55
+strings, bytes and bytesN as 0x hex, strings as JSON strings, arrays and tuples as JSON arrays.
+"""
+import argparse
+import json
+import random
+import sys
+
+import eth_abi
+from eth_account import Account
+from eth_account.messages import encode_defunct, encode_typed_data, _hash_eip191_message
+from eth_utils import to_checksum_address
+
+ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 _-.,!?\"\\/\n\t" \
+    "éüß€♥中文字😀𝄞\u0000\u001f\u2028"
+
+
+# ---------------------------------------------------------------- ABI
+def random_elementary(rng):
+    kind = rng.choice(["uint", "int", "address", "bool", "bytesN", "bytes", "string"])
+    if kind in ("uint", "int"):
+        return f"{kind}{8 * rng.randint(1, 32)}"
+    if kind == "bytesN":
+        return f"bytes{rng.randint(1, 32)}"
+    return kind
+
+
+def random_type(rng, depth):
+    r = rng.random()
+    if depth >= 3 or r < 0.5:
+        return random_elementary(rng)
+    if r < 0.7:
+        return random_type(rng, depth + 1) + "[]"
+    if r < 0.85:
+        return random_type(rng, depth + 1) + f"[{rng.randint(1, 3)}]"
+    return "(" + ",".join(random_type(rng, depth + 1) for _ in range(rng.randint(1, 4))) + ")"
+
+
+def split_top(inner):
+    parts, depth, start = [], 0, 0
+    for i, c in enumerate(inner):
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "," and depth == 0:
+            parts.append(inner[start:i])
+            start = i + 1
+    parts.append(inner[start:])
+    return parts
+
+
+def edge_int(rng, lo, hi):
+    return rng.choice([lo, hi, 0 if lo <= 0 <= hi else lo, rng.randint(lo, hi), rng.randint(lo, hi)])
+
+
+def random_text(rng, n):
+    return "".join(rng.choice(ALPHABET) for _ in range(n))
+
+
+def random_value(rng, t):
+    """Returns (python value for eth-abi, JSON notation)."""
+    if t.endswith("]"):
+        open_ = t.rindex("[")
+        element, size = t[:open_], t[open_ + 1:-1]
+        n = int(size) if size else rng.randint(0, 4)
+        pairs = [random_value(rng, element) for _ in range(n)]
+        return [p[0] for p in pairs], [p[1] for p in pairs]
+    if t.startswith("("):
+        pairs = [random_value(rng, c) for c in split_top(t[1:-1])]
+        return tuple(p[0] for p in pairs), [p[1] for p in pairs]
+    if t.startswith("uint"):
+        v = edge_int(rng, 0, 2 ** int(t[4:]) - 1)
+        return v, str(v)
+    if t.startswith("int"):
+        bits = int(t[3:])
+        v = edge_int(rng, -(2 ** (bits - 1)), 2 ** (bits - 1) - 1)
+        return v, str(v)
+    if t == "address":
+        a = to_checksum_address(bytes(rng.getrandbits(8) for _ in range(20)))
+        return a, a
+    if t == "bool":
+        b = rng.random() < 0.5
+        return b, b
+    if t == "bytes":
+        b = bytes(rng.getrandbits(8) for _ in range(rng.choice([0, 1, 31, 32, 33, 64, 65, rng.randint(0, 100)])))
+        return b, "0x" + b.hex()
+    if t.startswith("bytes"):
+        b = bytes(rng.getrandbits(8) for _ in range(int(t[5:])))
+        return b, "0x" + b.hex()
+    if t == "string":
+        s = random_text(rng, rng.choice([0, 1, 31, 32, 33, rng.randint(0, 60)]))
+        return s, s
+    raise ValueError(t)
+
+
+def to_python(t, j):
+    """JSON notation → eth-abi value."""
+    if t.endswith("]"):
+        element = t[:t.rindex("[")]
+        return [to_python(element, x) for x in j]
+    if t.startswith("("):
+        return tuple(to_python(c, x) for c, x in zip(split_top(t[1:-1]), j))
+    if t.startswith("uint") or t.startswith("int"):
+        return int(j)
+    if t == "address":
+        return j
+    if t == "bool":
+        return j
+    if t.startswith("bytes"):
+        return bytes.fromhex(j[2:])
+    return j
+
+
+def to_json(t, v):
+    """eth-abi decoded value → JSON notation."""
+    if t.endswith("]"):
+        element = t[:t.rindex("[")]
+        return [to_json(element, x) for x in v]
+    if t.startswith("("):
+        return [to_json(c, x) for c, x in zip(split_top(t[1:-1]), v)]
+    if t.startswith("uint") or t.startswith("int"):
+        return str(v)
+    if t == "address":
+        return to_checksum_address(v)
+    if t == "bool":
+        return v
+    if t.startswith("bytes"):
+        return "0x" + bytes(v).hex()
+    return v
+
+
+def abi_gen(args):
+    rng = random.Random(args.seed)
+    cases = []
+    for _ in range(args.count):
+        types = [random_type(rng, 0) for _ in range(rng.randint(1, 4))]
+        pairs = [random_value(rng, t) for t in types]
+        encoded = eth_abi.encode(types, [p[0] for p in pairs])
+        cases.append({"types": types, "values": [p[1] for p in pairs], "encoded": "0x" + encoded.hex()})
+    return cases
+
+
+def abi_check(args):
+    results = []
+    for case in json.load(sys.stdin):
+        types, encoded = case["types"], bytes.fromhex(case["encoded"][2:])
+        try:
+            decoded = eth_abi.decode(types, encoded, strict=True)
+            ok_values = [to_json(t, v) for t, v in zip(types, decoded)] == case["values"]
+            reencoded = eth_abi.encode(types, [to_python(t, j) for t, j in zip(types, case["values"])])
+            results.append({"ok": ok_values and reencoded == encoded,
+                            "decodedMatches": ok_values, "encodingMatches": reencoded == encoded})
+        except Exception as e:  # report, never hide
+            results.append({"ok": False, "error": f"{type(e).__name__}: {e}"[:300]})
+    return results
+
+
+# ---------------------------------------------------------------- signatures
+def random_key(rng):
+    while True:
+        k = rng.getrandbits(256)
+        if 0 < k < 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141:
+            return "0x" + k.to_bytes(32, "big").hex()
+
+
+def personal_gen(args):
+    rng = random.Random(args.seed)
+    cases = []
+    for i in range(args.count):
+        key = random_key(rng)
+        text = random_text(rng, rng.choice([0, 1, 5, 40, 200, rng.randint(0, 300)]))
+        signable = encode_defunct(text=text)
+        signed = Account.sign_message(signable, key)
+        cases.append({"key": key, "address": Account.from_key(key).address, "message": text,
+                      "digest": "0x" + signed.message_hash.hex(), "signature": "0x" + signed.signature.hex()})
+    return cases
+
+
+def random_typed(rng):
+    names = ["Alpha", "Beta", "Gamma", "Delta"][:rng.randint(1, 4)]
+    types = {}
+    # A type may only reference types after it in the list, so there are no cycles.
+    for i, name in enumerate(names):
+        fields = []
+        for f in range(rng.randint(1, 5)):
+            later = names[i + 1:]
+            r = rng.random()
+            if later and r < 0.25:
+                t = rng.choice(later)
+            elif later and r < 0.35:
+                t = rng.choice(later) + rng.choice(["[]", "[2]"])
+            elif r < 0.5:
+                t = random_elementary(rng) + rng.choice(["[]", "[1]", "[3]", "[][]"])
+            else:
+                t = random_elementary(rng)
+            fields.append({"name": f"f{f}_{rng.randint(0, 99)}", "type": t})
+        types[name] = fields
+    # eth-account derives the primary type as the one no other type references: make every other
+    # type referenced by an earlier one so that names[0] is the only root.
+    for i, name in enumerate(names[1:], start=1):
+        referrer = names[rng.randrange(i)]
+        if not any(f["type"].split("[")[0] == name for n in names[:i] for f in types[n]):
+            types[referrer].append({"name": f"ref{i}", "type": name + rng.choice(["", "[]"])})
+    domain_fields = [("name", "string"), ("version", "string"), ("chainId", "uint256"),
+                     ("verifyingContract", "address"), ("salt", "bytes32")]
+    chosen = [d for d in domain_fields if rng.random() < 0.7] or [domain_fields[0]]
+    types["EIP712Domain"] = [{"name": n, "type": t} for n, t in chosen]
+    domain = {n: typed_value(rng, types, t) for n, t in chosen}
+    if "chainId" in domain:
+        domain["chainId"] = int(domain["chainId"])  # wallets send a number
+    return {"types": types, "primaryType": names[0], "domain": domain,
+            "message": typed_value(rng, types, names[0])}
+
+
+def typed_value(rng, types, t):
+    if t.endswith("]"):
+        open_ = t.rindex("[")
+        element, size = t[:open_], t[open_ + 1:-1]
+        n = int(size) if size else rng.randint(0, 3)
+        return [typed_value(rng, types, element) for _ in range(n)]
+    if t in types:
+        return {f["name"]: typed_value(rng, types, f["type"]) for f in types[t]}
+    _, j = random_value(rng, t)
+    if (t.startswith("uint") or t.startswith("int")) and rng.random() < 0.3 and abs(int(j)) < 2 ** 53:
+        return int(j)  # sometimes a JSON number, as wallets send small integers
+    return j
+
+
+def typed_gen(args):
+    rng = random.Random(args.seed)
+    cases = []
+    for _ in range(args.count):
+        data = random_typed(rng)
+        key = random_key(rng)
+        signable = encode_typed_data(full_message=data)
+        signed = Account.sign_message(signable, key)
+        cases.append({"typedData": data, "key": key, "address": Account.from_key(key).address,
+                      "domainSeparator": "0x" + signable.header.hex(), "structHash": "0x" + signable.body.hex(),
+                      "digest": "0x" + _hash_eip191_message(signable).hex(), "signature": "0x" + signed.signature.hex()})
+    return cases
+
+
+def recover_check(args):
+    results = []
+    for case in json.load(sys.stdin):
+        try:
+            if "typedData" in case:
+                signable = encode_typed_data(full_message=case["typedData"])
+            else:
+                signable = encode_defunct(text=case["message"])
+            signer = Account.recover_message(signable, signature=case["signature"])
+            results.append({"ok": signer == case["address"], "signer": signer})
+        except Exception as e:
+            results.append({"ok": False, "error": f"{type(e).__name__}: {e}"[:300]})
+    return results
+
+
+# ---------------------------------------------------------------- keystores
+def keystore_gen(args):
+    rng = random.Random(args.seed)
+    cases = []
+    for i in range(args.count):
+        key = random_key(rng)
+        password = random_text(rng, rng.randint(0, 20))
+        kdf = "scrypt" if i % 2 == 0 else "pbkdf2"
+        ks = Account.encrypt(key, password, kdf=kdf, iterations=1024 if kdf == "scrypt" else 1000)
+        cases.append({"keystore": ks, "password": password, "address": Account.from_key(key).address})
+    return cases
+
+
+def keystore_check(args):
+    results = []
+    for case in json.load(sys.stdin):
+        try:
+            key = Account.decrypt(case["keystore"], case["password"])
+            results.append({"ok": Account.from_key(key).address == case["address"]})
+        except Exception as e:
+            results.append({"ok": False, "error": f"{type(e).__name__}: {e}"[:300]})
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["abi-gen", "abi-check", "personal-gen", "typed-gen", "recover-check",
+                                            "keystore-gen", "keystore-check"])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--count", type=int, default=10)
+    args = parser.parse_args()
+    handler = globals()[args.command.replace("-", "_")]
+    json.dump(handler(args), sys.stdout, ensure_ascii=False)
+
+
+if __name__ == "__main__":
+    main()
