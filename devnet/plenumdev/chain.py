@@ -148,14 +148,19 @@ class DevChain:
 
     # ------------------------------------------------------------------ mining
 
+    def _next_block_timestamp(self):
+        parent = self.chain.get_canonical_head()
+        if self.next_timestamp is not None:
+            return max(self.next_timestamp, parent.timestamp + 1)
+        return max(parent.timestamp + 1, int(time.time()) + self.time_offset)
+
     def _prepare_pending(self):
         chain = self.chain
-        parent = chain.get_canonical_head()
-        if self.next_timestamp is not None:
-            ts = max(self.next_timestamp, parent.timestamp + 1)
-        else:
-            ts = max(parent.timestamp + 1, int(time.time()) + self.time_offset)
-        chain.header = chain.header.copy(timestamp=ts)
+        chain.header = chain.header.copy(timestamp=self._next_block_timestamp())
+
+    def pending_header(self):
+        """The header the next block would get (number latest+1, its timestamp), on the latest state."""
+        return self.chain.header.copy(timestamp=self._next_block_timestamp())
 
     def _mine_one(self):
         chain = self.chain

@@ -156,11 +156,14 @@ class Node:
 
     # ================================================================== parameter helpers
 
-    def _block_header(self, param, allow_null=False):
-        """Header for a block parameter of a state method (tag, number or EIP-1898 object)."""
+    def _block_header(self, param, allow_null=False, pending=False):
+        """Header for a block parameter of a state method (tag, number or EIP-1898 object).
+        With pending=True, "pending" gives the context of the next block."""
         dc = self.dc
         if param is None:
             param = "latest"
+        if pending and param == "pending":
+            return dc.pending_header()
         if isinstance(param, dict):
             if "blockHash" in param:
                 if "blockNumber" in param:
@@ -306,14 +309,15 @@ class Node:
 
     def eth_call(self, params, e):
         call = self._call_object(_param(params, 0))
-        header = self._block_header(_param(params, 1))
+        header = self._block_header(_param(params, 1), pending=True)
         computation = self.dc.call(call, header)
         self.dc.raise_if_failed(computation)
         return H.b(computation.output)
 
     def eth_estimateGas(self, params, e):
         call = self._call_object(_param(params, 0))
-        header = self._block_header(_param(params, 1))
+        # like hardhat, the estimate runs in the next block's context unless a block is given
+        header = self._block_header(_param(params, 1, "pending"), pending=True)
         return H.q(self.dc.estimate_gas(call, header))
 
     def eth_sendRawTransaction(self, params, e):
