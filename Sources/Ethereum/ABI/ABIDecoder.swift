@@ -50,7 +50,7 @@ public enum ABIDecoder {
             if type.isDynamic {
                 let offsetWord = try word(data, at: head, path: p)
                 let offset = try smallInt(offsetWord, limit: data.count) {
-                    ABIError.offsetOutOfBounds(path: p, offset: "\(offsetWord)", size: data.count)
+                    ABIError.offsetOutOfBounds(path: p, offset: "\(UInt256(word: offsetWord))", size: data.count)
                 }
                 let start = data.startIndex + offset
                 guard start <= data.endIndex else {
@@ -111,7 +111,7 @@ public enum ABIDecoder {
             let lengthWord = try word(data, at: start, path: path)
             let available = data.count - 32
             let length = try smallInt(lengthWord, limit: available / 32) {
-                ABIError.lengthOutOfBounds(path: path, length: "\(lengthWord) elements", available: available)
+                ABIError.lengthOutOfBounds(path: path, length: "\(UInt256(word: lengthWord)) elements", available: available)
             }
             guard length * element.headSize <= available else {
                 throw ABIError.lengthOutOfBounds(path: path, length: "\(length) elements", available: available)
@@ -132,7 +132,7 @@ public enum ABIDecoder {
         let lengthWord = try word(data, at: start, path: path)
         let available = data.count - 32
         let length = try smallInt(lengthWord, limit: available) {
-            ABIError.lengthOutOfBounds(path: path, length: "\(lengthWord) bytes", available: available)
+            ABIError.lengthOutOfBounds(path: path, length: "\(UInt256(word: lengthWord)) bytes", available: available)
         }
         let padded = (length + 31) / 32 * 32
         guard padded <= available else {

@@ -50,6 +50,7 @@ public struct JSONError: Error, Equatable, Sendable, CustomStringConvertible {
         case unexpectedCharacter(String)
         case trailingCharacters
         case invalidNumber
+        case invalidLiteral
         case invalidEscape
         case invalidUnicode
         case controlCharacterInString
@@ -70,6 +71,7 @@ public struct JSONError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unexpectedCharacter(let c): what = "unexpected \(c) in JSON"
         case .trailingCharacters: what = "unexpected characters after the JSON value"
         case .invalidNumber: what = "malformed number in JSON"
+        case .invalidLiteral: what = "invalid literal in JSON (expected true, false or null)"
         case .invalidEscape: what = "invalid escape sequence in a JSON string"
         case .invalidUnicode: what = "invalid UTF-8 or unpaired surrogate in a JSON string"
         case .controlCharacterInString: what = "unescaped control character in a JSON string"
@@ -117,10 +119,9 @@ private struct Cursor {
 
     mutating func expect(_ literal: StaticString) throws {
         let n = literal.utf8CodeUnitCount
-        guard position + n <= bytes.count else { throw error(.unexpectedEnd) }
+        guard position + n <= bytes.count else { throw error(.invalidLiteral) }
         for i in 0..<n where bytes[position + i] != literal.utf8Start[i] {
-            position += i
-            throw unexpected()
+            throw error(.invalidLiteral)
         }
         position += n
     }

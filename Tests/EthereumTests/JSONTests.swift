@@ -1,0 +1,44 @@
+import Ethereum
+import Testing
+
+@Suite("Strict JSON")
+struct JSONTests {
+    @Test func parsesAndKeepsBigNumbersAndOrder() throws {
+        let json = try JSONParser.parse(#"{"b": 115792089237316195423570985008687907853269984665640564039457584007913129639935, "a": [true, null, -0.5e+3, "\u00e9\ud83d\ude00"]}"#)
+        #expect(json.objectValue?.keys == ["b", "a"])
+        #expect(json["b"] == .number("115792089237316195423570985008687907853269984665640564039457584007913129639935"))
+        #expect(json["a"] == [true, nil, .number("-0.5e+3"), "é😀"])
+        #expect(try JSONParser.parse(json.serialized()) == json)
+    }
+
+    @Test(arguments: [
+        "", "{", "[1,]", "{\"a\":1,}", "01", "1.", "-", "\"\\x\"", "\"\u{01}\"", "\"\\ud800\"", "\"\\udc00x\"",
+        "{\"a\":1,\"a\":2}", "[1] 2", "tru", "{a:1}", "[1 2]", "NaN", "'x'",
+    ])
+    func rejectsMalformedText(_ text: String) {
+        #expect(throws: JSONError.self) { try JSONParser.parse(text) }
+    }
+
+    @Test func boundsDepthAndSize() throws {
+        let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
+        #expect(throws: JSONError.self) { try JSONParser.parse(deep) }
+        #expect(throws: JSONError.self) { try JSONParser.parse("[1,2,3]", limits: .init(maxBytes: 4)) }
+        let error = try #require(throws: JSONError.self) { try JSONParser.parse("{\n  \"a\": tru\n}") }
+        #expect(error.line == 2 && error.column == 8)
+    }
+
+    @Test func escapesOnOutput() throws {
+        let value: JSON = ["k": "quote\" back\\ nl\n nul\u{0} é"]
+        #expect(value.serialized() == #"{"k":"quote\" back\\ nl\n nul\u0000 é"}"#)
+        #expect(try JSONParser.parse(value.serialized()) == value)
+    }
+
+    @Test func randomBytesNeverCrashTheParser() {
+        var rng = SeededGenerator(seed: 5)
+        let alphabet = Array(#"{}[],:"\ 0123456789.eE+-truefalsnl"#.utf8) + [0x00, 0xc3, 0xa9, 0xff, 0x0a]
+        for _ in 0..<20_000 {
+            let bytes = (0..<Int.random(in: 0...40, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
+            _ = try? JSONParser().parse(bytes)
+        }
+    }
+}
