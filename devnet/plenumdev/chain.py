@@ -250,7 +250,11 @@ class DevChain:
     # ------------------------------------------------------------------ time
 
     def increase_time(self, seconds):
-        self.time_offset += seconds
+        """Moves the chain clock `seconds` past the later of the wall clock (plus the
+        offset so far) and the latest block's timestamp (fast mining runs ahead)."""
+        wall = int(time.time())
+        now = max(wall + self.time_offset, self.head().timestamp)
+        self.time_offset = now + seconds - wall
         return self.time_offset
 
     def set_next_timestamp(self, ts):
@@ -312,7 +316,8 @@ class DevChain:
         if chosen and new_blocks == 0:
             raise RpcError(INVALID_PARAMS, "invalid argument: re-including transactions needs newBlocks >= 1")
         if reinclude_at is None:
-            reinclude_at = min(1, new_blocks - 1) if new_blocks else 0
+            # above the old head when the new branch is long enough, else its last block
+            reinclude_at = min(depth, new_blocks - 1) if new_blocks else 0
         if chosen and not 0 <= reinclude_at < new_blocks:
             raise RpcError(INVALID_PARAMS, "invalid argument: reincludeAt must be below newBlocks")
 
