@@ -61,6 +61,7 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: ["Ethereum", "PlenumTesting"],
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
     ]

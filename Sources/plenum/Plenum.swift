@@ -3,5 +3,9 @@ import Ethereum
 
 @main
 struct Plenum: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "plenum", abstract: "DAO votes in chat, verifiable by anyone.")
+    static let configuration = CommandConfiguration(
+        commandName: "plenum",
+        abstract: "DAO votes in chat, verifiable by anyone.",
+        subcommands: [Keys.self, Sign.self, Verify.self]
+    )
 }
