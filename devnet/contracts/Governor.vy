@@ -144,7 +144,8 @@ def __init__(token_: address, name_: String[64], voting_delay: uint256, voting_p
 @external
 def __default__():
     # like OZ's receive(): the governor may hold ether for its proposals
-    pass
+    # plain ether transfers only: unknown selectors revert
+    assert len(msg.data) == 0, "unknown function"
 
 
 # ---------------------------------------------------------------- metadata

@@ -31,7 +31,8 @@ def __init__(owner_: address):
 @payable
 @external
 def __default__():
-    pass
+    # plain ether transfers only: unknown selectors revert
+    assert len(msg.data) == 0, "unknown function"
 
 
 @view

@@ -497,6 +497,7 @@ def build_parser():
 
 
 def main(argv=None):
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `devnet status | head` ends quietly
     args = build_parser().parse_args(argv)
     try:
         return args.fn(args)

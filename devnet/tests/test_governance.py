@@ -453,3 +453,60 @@ def test_multicall3_aggregate3(devnet):
         dn.rpc.call("eth_call", {"to": dn.multicall, "input": "0x" + data.hex()})
     assert ei.value.code == 3
     assert ei.value.message == "execution reverted: Multicall3: call failed"
+
+
+def test_vote_with_params_and_expiry(devnet):
+    dn = devnet
+    desc = "Queued then left to expire"
+    _, ev, _ = propose(dn, desc, 0)
+    pid = ev["proposalId"]
+    dn.mine(ev["voteStart"] - dn.block_number() + 1)
+    rc = dn.transact(dn.key(0), dn.governor, "castVoteWithReasonAndParams(uint256,uint8,string,bytes)",
+                     pid, 1, "with params", b"\x01\x02")
+    (lg,) = rc["logs"]
+    assert lg["topics"][0] == topic("VoteCastWithParams(address,uint256,uint8,uint256,string,bytes)")
+    weight = dn.call(dn.token, "getPastVotes(address,uint256)", dn.addr(0), ev["voteStart"], types=["uint256"])
+    assert decode(["uint256", "uint8", "uint256", "string", "bytes"], bytes.fromhex(lg["data"][2:])) == \
+        (pid, 1, weight, "with params", b"\x01\x02")
+    dn.mine(ev["voteEnd"] - dn.block_number() + 1)
+    assert state(dn, pid) == SUCCEEDED
+    dn.transact(dn.key(1), dn.governor, "queue(address[],uint256[],bytes[],bytes32)",
+                [dn.governor], [0], [b""], keccak(text=desc))
+    assert state(dn, pid) == QUEUED
+    grace = dn.call(dn.governor, "GRACE_PERIOD()", types=["uint256"])
+    assert grace == 14 * 24 * 3600
+    dn.rpc.call("evm_increaseTime", hex(grace + 1))
+    dn.rpc.call("evm_mine")
+    assert state(dn, pid) == EXPIRED
+
+
+def test_delegate_by_sig(devnet):
+    dn = devnet
+    signer = Account.create()
+    dn.transact(dn.key(0), dn.token, "transfer(address,uint256)", signer.address, 77)
+    nonce = dn.call(dn.token, "nonces(address)", signer.address, types=["uint256"])
+    expiry = 2**40
+    domain = {"name": "Plenum Vote", "version": "1", "chainId": dn.chain_id, "verifyingContract": dn.token}
+    types = {"Delegation": [{"name": "delegatee", "type": "address"}, {"name": "nonce", "type": "uint256"},
+                            {"name": "expiry", "type": "uint256"}]}
+    signed = Account.sign_message(encode_typed_data(domain_data=domain, message_types=types, message_data={
+        "delegatee": dn.addr(3), "nonce": nonce, "expiry": expiry}), signer.key)
+    before = dn.call(dn.token, "getVotes(address)", dn.addr(3), types=["uint256"])
+    dn.transact(dn.key(4), dn.token, "delegateBySig(address,uint256,uint256,uint8,bytes32,bytes32)",
+                dn.addr(3), nonce, expiry, signed.v, signed.r.to_bytes(32, "big"), signed.s.to_bytes(32, "big"))
+    assert dn.call(dn.token, "delegates(address)", signer.address, types=["address"]) == dn.addr(3).lower()
+    assert dn.call(dn.token, "getVotes(address)", dn.addr(3), types=["uint256"]) == before + 77
+    assert dn.call(dn.token, "nonces(address)", signer.address, types=["uint256"]) == nonce + 1
+    with pytest.raises(RpcCallError):   # replay
+        dn.transact(dn.key(4), dn.token, "delegateBySig(address,uint256,uint256,uint8,bytes32,bytes32)",
+                    dn.addr(3), nonce, expiry, signed.v, signed.r.to_bytes(32, "big"), signed.s.to_bytes(32, "big"))
+
+
+def test_unknown_selector_reverts(devnet):
+    dn = devnet
+    for target in (dn.governor, dn.wallet):
+        with pytest.raises(RpcCallError) as ei:
+            dn.rpc.call("eth_call", {"to": target, "input": "0x" + keccak(text="nothingHere()")[:4].hex()})
+        assert ei.value.code == 3
+        # plain ether is accepted, as OZ's receive()
+        assert dn.rpc.call("eth_call", {"from": dn.addr(0), "to": target, "value": "0x1", "input": "0x"}) == "0x"

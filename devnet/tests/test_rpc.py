@@ -235,3 +235,28 @@ def test_web3_client(devnet):
     logs = w3.eth.get_logs({"fromBlock": receipt["blockNumber"], "toBlock": receipt["blockNumber"],
                             "address": dn.governor})
     assert len(logs) == 1 and logs[0]["transactionHash"] == h
+
+
+def test_concurrent_clients(devnet):
+    import threading
+    dn = devnet
+    errors = []
+
+    def worker(i):
+        from plenumdev.client import Rpc
+        r = Rpc(dn.url)
+        try:
+            for _ in range(25):
+                assert r.call("eth_chainId") == hex(dn.chain_id)
+                r.call("eth_getBlockByNumber", "latest", True)
+            dn.transact(dn.key(i % len(dn.accounts)), dn.token, "approve(address,uint256)", dn.addr(0), i) \
+                if i < len(dn.accounts) else None
+        except Exception as e:  # noqa: BLE001
+            errors.append(e)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
