@@ -10,7 +10,8 @@ struct Keys: ParsableCommand {
     struct New: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a new private key in a file readable only by you (mode 0600).",
-            discussion: "Prints the new key's address. The file holds the key as 0x-prefixed hex, or with --keystore an encrypted Web3 Secret Storage (v3) file. An existing file is never overwritten."
+            discussion:
+                "Prints the new key's address. The file holds the key as 0x-prefixed hex, or with --keystore an encrypted Web3 Secret Storage (v3) file. An existing file is never overwritten."
         )
 
         @Option(name: .long, help: "Where to write the key (must not exist).")

@@ -27,7 +27,9 @@ struct KeysAndSigningCLITests {
     @Test func keystoreKeysNeedThePassword() throws {
         let dir = try TemporaryDirectory()
         try KeyFile.writePrivateFile(path: dir.file("pw"), contents: Array("s3cret\n".utf8))
-        let created = try PlenumBinary.run(["keys", "new", "--keystore", "--light-kdf", "--password-file", dir.file("pw"), "--out", dir.file("ks")])
+        let created = try PlenumBinary.run([
+            "keys", "new", "--keystore", "--light-kdf", "--password-file", dir.file("pw"), "--out", dir.file("ks"),
+        ])
         #expect(created.status == 0, "\(created.stderrText)")
         #expect(try PlenumBinary.run(["keys", "address", dir.file("ks")]).status == 2)
         let shown = try PlenumBinary.run(["keys", "address", dir.file("ks")], environment: ["PLENUM_KEY_PASSWORD": "s3cret"])
@@ -36,7 +38,8 @@ struct KeysAndSigningCLITests {
 
     @Test func signedByPlenumVerifiesInEthAccountAndBack() throws {
         let dir = try TemporaryDirectory()
-        let address = try PlenumBinary.run(["keys", "new", "--out", dir.file("k")]).stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
+        let address = try PlenumBinary.run(["keys", "new", "--out", dir.file("k")]).stdoutText.trimmingCharacters(
+            in: .whitespacesAndNewlines)
         var forOracle: [JSON] = []
         // EIP-712: the EIP's Mail example, signed by plenum.
         let mail = try String(contentsOfFile: Repository.path("Tests/CLITests/Fixtures/mail.json"), encoding: .utf8)
@@ -51,7 +54,9 @@ struct KeysAndSigningCLITests {
         #expect(signedText["message"] == "vote yes\n")
         forOracle.append(["message": "vote yes\n", "signature": signedText["signature"]!, "address": .string(address)])
         let sigOnly = try PlenumBinary.run(["sign", "--key", dir.file("k"), "--message", "gm", "--signature-only"]).stdoutText
-        forOracle.append(["message": "gm", "signature": .string(sigOnly.trimmingCharacters(in: .whitespacesAndNewlines)), "address": .string(address)])
+        forOracle.append([
+            "message": "gm", "signature": .string(sigOnly.trimmingCharacters(in: .whitespacesAndNewlines)), "address": .string(address),
+        ])
         let results = try PythonOracle.run("recover-check", input: .array(forOracle)).arrayValue ?? []
         #expect(results.count == 3 && results.allSatisfy { $0["ok"] == .bool(true) }, "\(results.map { $0.serialized() })")
 

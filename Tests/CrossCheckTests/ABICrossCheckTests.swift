@@ -40,7 +40,10 @@ struct ABICrossCheckTests {
         let results = try #require(try PythonOracle.run("abi-check", input: .array(cases)).arrayValue)
         #expect(results.count == cases.count)
         let failed = results.enumerated().filter { $0.element["ok"] != .bool(true) }
-        #expect(failed.isEmpty, "\(failed.count) mismatches, first: \(failed.prefix(3).map { "\(cases[$0.offset]["types"]!.serialized()) → \($0.element.serialized())" })")
+        #expect(
+            failed.isEmpty,
+            "\(failed.count) mismatches, first: \(failed.prefix(3).map { "\(cases[$0.offset]["types"]!.serialized()) → \($0.element.serialized())" })"
+        )
     }
 }
 

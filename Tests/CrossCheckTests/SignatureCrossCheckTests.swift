@@ -21,8 +21,10 @@ struct SignatureCrossCheckTests {
             // RFC 6979 on both sides: the same key signs the same bytes identically.
             if key.signPersonalMessage(text) != theirs { failures.append("case \(i): signature differs") }
             let fresh = PrivateKey.generate()
-            swiftSigned.append(["message": .string(text), "address": .string(fresh.address.checksummed),
-                                "signature": .string(fresh.signPersonalMessage(text).description)])
+            swiftSigned.append([
+                "message": .string(text), "address": .string(fresh.address.checksummed),
+                "signature": .string(fresh.signPersonalMessage(text).description),
+            ])
         }
         #expect(failures.isEmpty, "\(failures.count) failures: \(failures.prefix(5))")
         let results = try #require(try PythonOracle.run("recover-check", input: .array(swiftSigned)).arrayValue)
@@ -39,16 +41,22 @@ struct SignatureCrossCheckTests {
         for (i, c) in cases.enumerated() {
             do {
                 let data = try TypedData(json: c["typedData"]!)
-                if try data.domainSeparator().description != c["domainSeparator"]!.stringValue! { failures.append("case \(i): domain separator") }
+                if try data.domainSeparator().description != c["domainSeparator"]!.stringValue! {
+                    failures.append("case \(i): domain separator")
+                }
                 if try data.structHash().description != c["structHash"]!.stringValue! { failures.append("case \(i): struct hash") }
                 if try data.digest().description != c["digest"]!.stringValue! { failures.append("case \(i): digest") }
                 let theirs = try Signature(hex: c["signature"]!.stringValue!)
-                if try data.recoverSigner(signature: theirs) != Address(c["address"]!.stringValue!) { failures.append("case \(i): recovery") }
+                if try data.recoverSigner(signature: theirs) != Address(c["address"]!.stringValue!) {
+                    failures.append("case \(i): recovery")
+                }
                 let key = try PrivateKey(hex: c["key"]!.stringValue!)
                 if try key.signTypedData(data) != theirs { failures.append("case \(i): signature differs") }
                 let fresh = PrivateKey.generate()
-                swiftSigned.append(["typedData": c["typedData"]!, "address": .string(fresh.address.checksummed),
-                                    "signature": .string(try fresh.signTypedData(data).description)])
+                swiftSigned.append([
+                    "typedData": c["typedData"]!, "address": .string(fresh.address.checksummed),
+                    "signature": .string(try fresh.signTypedData(data).description),
+                ])
             } catch {
                 failures.append("case \(i): \(error)")
             }
@@ -56,7 +64,9 @@ struct SignatureCrossCheckTests {
         #expect(failures.isEmpty, "\(failures.count) failures: \(failures.prefix(5))")
         let results = try #require(try PythonOracle.run("recover-check", input: .array(swiftSigned)).arrayValue)
         let rejected = results.filter { $0["ok"] != .bool(true) }
-        #expect(results.count == swiftSigned.count && rejected.isEmpty, "eth-account rejected \(rejected.count): \(rejected.prefix(3).map { $0.serialized() })")
+        #expect(
+            results.count == swiftSigned.count && rejected.isEmpty,
+            "eth-account rejected \(rejected.count): \(rejected.prefix(3).map { $0.serialized() })")
     }
 
     @Test func keystoresInterchangeWithEthAccount() throws {

@@ -17,14 +17,17 @@ struct ABITests {
     @Test func decodesAnEventWithIndexedAndDynamicParameters() throws {
         let event = try ABIEvent("VoteCast(address indexed voter, uint256 proposalId, uint8 support, uint256 weight, string reason)")
         let voter = try Address("0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826")
-        let data = try ABIEncoder.encode([.uint(42), .uint(1), .uint(1000), .string("because")], as: [.uint(256), .uint(8), .uint(256), .string])
+        let data = try ABIEncoder.encode(
+            [.uint(42), .uint(1), .uint(1000), .string("because")], as: [.uint(256), .uint(8), .uint(256), .string])
         let values = try event.decodeNamed(topics: [event.topic0, voter.word], data: data)
         #expect(values["voter"] == .address(voter))
         #expect(values["proposalId"] == .uint(42))
         #expect(values["support"] == .uint(1))
         #expect(values["reason"] == .string("because"))
         #expect(throws: ABIError.topicCount(expected: 2, found: 1)) { try event.decode(topics: [event.topic0], data: data) }
-        #expect(throws: ABIError.topic0Mismatch(expected: event.topic0, found: voter.word)) { try event.decode(topics: [voter.word, voter.word], data: data) }
+        #expect(throws: ABIError.topic0Mismatch(expected: event.topic0, found: voter.word)) {
+            try event.decode(topics: [voter.word, voter.word], data: data)
+        }
         // An indexed string is only present as its hash.
         let hashed = try ABIEvent("Named(string indexed name)")
         let topic = Keccak256.hash("plenum")
@@ -34,7 +37,10 @@ struct ABITests {
     @Test func typeParsing() throws {
         #expect(try ABIType("uint").canonical == "uint256")
         #expect(try ABIType("(uint,(address,bytes)[])[2][]").canonical == "(uint256,(address,bytes)[])[2][]")
-        for bad in ["uint7", "uint264", "int0", "bytes0", "bytes33", "()", "uint256[0]", "uint256[", "(uint256", "foo", "uint256[]x", "", "uint256[01]"] {
+        for bad in [
+            "uint7", "uint264", "int0", "bytes0", "bytes33", "()", "uint256[0]", "uint256[", "(uint256", "foo", "uint256[]x", "",
+            "uint256[01]",
+        ] {
             #expect(throws: ABIError.self, "\(bad)") { try ABIType(bad) }
         }
         let deep = String(repeating: "(", count: 40) + "uint256" + String(repeating: ")", count: 40)
@@ -45,8 +51,11 @@ struct ABITests {
         // The Solidity ABI specification's example: f(uint256,uint32[],bytes10,bytes) with
         // (0x123, [0x456, 0x789], "1234567890", "Hello, world!").
         let f = try ABIFunction("f(uint256,uint32[],bytes10,bytes)")
-        let data = try f.encodeCall([.uint(0x123), .array([.uint(0x456), .uint(0x789)]), .fixedBytes(Array("1234567890".utf8)), .bytes(Array("Hello, world!".utf8))])
-        let expected = "8be65246"
+        let data = try f.encodeCall([
+            .uint(0x123), .array([.uint(0x456), .uint(0x789)]), .fixedBytes(Array("1234567890".utf8)), .bytes(Array("Hello, world!".utf8)),
+        ])
+        let expected =
+            "8be65246"
             + "0000000000000000000000000000000000000000000000000000000000000123"
             + "0000000000000000000000000000000000000000000000000000000000000080"
             + "3132333435363738393000000000000000000000000000000000000000000000"
@@ -73,18 +82,25 @@ struct ABIHostileInputTests {
     let word = { (n: UInt64) in UInt256(n).word.bytes }
 
     @Test func truncatedData() throws {
-        let good = try ABIEncoder.encode([.uint(1), .string("hello"), .array([.uint(5), .uint(6)])], as: [.uint(256), .string, .array(.uint(256))])
+        let good = try ABIEncoder.encode(
+            [.uint(1), .string("hello"), .array([.uint(5), .uint(6)])], as: [.uint(256), .string, .array(.uint(256))])
         for cut in stride(from: 0, to: good.count, by: 7) {
-            #expect(throws: ABIError.self, "cut at \(cut)") { try ABIDecoder.decode([.uint(256), .string, .array(.uint(256))], from: Array(good[..<cut])) }
+            #expect(throws: ABIError.self, "cut at \(cut)") {
+                try ABIDecoder.decode([.uint(256), .string, .array(.uint(256))], from: Array(good[..<cut]))
+            }
         }
         #expect(try ABIDecoder.decode([.uint(256), .string, .array(.uint(256))], from: good + [1, 2, 3]).count == 3)
     }
 
     @Test func offsetsAndLengthsOutsideTheData() {
-        #expect(throws: ABIError.offsetOutOfBounds(path: "[0]", offset: "4096", size: 64)) { try ABIDecoder.decode(.bytes, from: word(4096) + word(0)) }
+        #expect(throws: ABIError.offsetOutOfBounds(path: "[0]", offset: "4096", size: 64)) {
+            try ABIDecoder.decode(.bytes, from: word(4096) + word(0))
+        }
         let hugeOffset = [UInt8](repeating: 0xff, count: 32)
         #expect(throws: ABIError.self) { try ABIDecoder.decode(.string, from: hugeOffset) }
-        #expect(throws: ABIError.lengthOutOfBounds(path: "[0]", length: "1000000 bytes", available: 0)) { try ABIDecoder.decode(.bytes, from: word(32) + word(1_000_000)) }
+        #expect(throws: ABIError.lengthOutOfBounds(path: "[0]", length: "1000000 bytes", available: 0)) {
+            try ABIDecoder.decode(.bytes, from: word(32) + word(1_000_000))
+        }
         #expect(throws: ABIError.lengthOutOfBounds(path: "[0]", length: "4294967296 elements", available: 32)) {
             try ABIDecoder.decode(.array(.uint(256)), from: word(32) + word(1 << 32) + word(0))
         }
@@ -104,7 +120,9 @@ struct ABIHostileInputTests {
         var dirtyTail = word(32) + word(3) + [0x61, 0x62, 0x63] + [UInt8](repeating: 0, count: 29)
         dirtyTail[dirtyTail.count - 1] = 9
         #expect(throws: ABIError.self) { try ABIDecoder.decode(.string, from: dirtyTail) }
-        #expect(throws: ABIError.invalidUTF8(path: "[0]")) { try ABIDecoder.decode(.string, from: word(32) + word(2) + [0xc3, 0x28] + [UInt8](repeating: 0, count: 30)) }
+        #expect(throws: ABIError.invalidUTF8(path: "[0]")) {
+            try ABIDecoder.decode(.string, from: word(32) + word(2) + [0xc3, 0x28] + [UInt8](repeating: 0, count: 30))
+        }
     }
 
     @Test func aliasedOffsetsCannotAmplifyMemory() {

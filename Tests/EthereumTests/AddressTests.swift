@@ -22,7 +22,10 @@ struct AddressTests {
 
     @Test func rejectsAWrongChecksum() {
         // One letter's case flipped in the first EIP-55 example.
-        #expect(throws: AddressError.badChecksum(found: "0x5AAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", expected: "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed")) {
+        #expect(
+            throws: AddressError.badChecksum(
+                found: "0x5AAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", expected: "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed")
+        ) {
             try Address("0x5AAeb6053F3E94C9b9A09f33669435E7Ef1BeAed")
         }
     }
@@ -34,7 +37,10 @@ struct AddressTests {
         #expect(lower.description == "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed")
     }
 
-    @Test(arguments: ["", "0x", "5aaeb6053f3e94c9b9a09f33669435e7ef1beaed", "0x5aaeb6053f3e94c9b9a09f33669435e7ef1bea", "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaedff", "0xzaaeb6053f3e94c9b9a09f33669435e7ef1beaed"])
+    @Test(arguments: [
+        "", "0x", "5aaeb6053f3e94c9b9a09f33669435e7ef1beaed", "0x5aaeb6053f3e94c9b9a09f33669435e7ef1bea",
+        "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaedff", "0xzaaeb6053f3e94c9b9a09f33669435e7ef1beaed",
+    ])
     func rejectsMalformed(_ text: String) {
         #expect(throws: AddressError.self) { try Address(text) }
     }

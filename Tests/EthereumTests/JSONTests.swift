@@ -4,7 +4,9 @@ import Testing
 @Suite("Strict JSON")
 struct JSONTests {
     @Test func parsesAndKeepsBigNumbersAndOrder() throws {
-        let json = try JSONParser.parse(#"{"b": 115792089237316195423570985008687907853269984665640564039457584007913129639935, "a": [true, null, -0.5e+3, "\u00e9\ud83d\ude00"]}"#)
+        let json = try JSONParser.parse(
+            #"{"b": 115792089237316195423570985008687907853269984665640564039457584007913129639935, "a": [true, null, -0.5e+3, "\u00e9\ud83d\ude00"]}"#
+        )
         #expect(json.objectValue?.keys == ["b", "a"])
         #expect(json["b"] == .number("115792089237316195423570985008687907853269984665640564039457584007913129639935"))
         #expect(json["a"] == [true, nil, .number("-0.5e+3"), "é😀"])

@@ -23,8 +23,12 @@ struct KeccakTests {
 
     @Test func blockBoundaries() {
         // 135 bytes pads within one block; 136 bytes needs a second, padding-only block.
-        #expect(Keccak256.hash([UInt8](repeating: 0, count: 135)).description == "0x29e3704feeca7fb9ba229f0fa04d9b36449cf3ad6e1d85d9cfff3a10df9abc3e")
-        #expect(Keccak256.hash([UInt8](repeating: 0, count: 136)).description == "0x3a5912a7c5faa06ee4fe906253e339467a9ce87d533c65be3c15cb231cdb25f9")
+        #expect(
+            Keccak256.hash([UInt8](repeating: 0, count: 135)).description
+                == "0x29e3704feeca7fb9ba229f0fa04d9b36449cf3ad6e1d85d9cfff3a10df9abc3e")
+        #expect(
+            Keccak256.hash([UInt8](repeating: 0, count: 136)).description
+                == "0x3a5912a7c5faa06ee4fe906253e339467a9ce87d533c65be3c15cb231cdb25f9")
     }
 
     @Test func incrementalEqualsOneShotForEverySplit() {

@@ -5,7 +5,8 @@ import Testing
 struct SignatureTests {
     // eth-account's documented example: personal_sign("I♥SF").
     let exampleKey = "0xb25c7db31feed9122727bf0939dc769a96564b2de4c4726d035b36ecf1e5b364"
-    let exampleSignature = "0xe6ca9bba58c88611fad66a6ce8f996908195593807c4b38bd528d2cff09d4eb33e5bfbbf4d3e39b1a2fd816a7680c19ebebaf3a141b239934ad43cb33fcec8ce1c"
+    let exampleSignature =
+        "0xe6ca9bba58c88611fad66a6ce8f996908195593807c4b38bd528d2cff09d4eb33e5bfbbf4d3e39b1a2fd816a7680c19ebebaf3a141b239934ad43cb33fcec8ce1c"
 
     @Test func eip191KnownAnswer() throws {
         let key = try PrivateKey(hex: exampleKey)

@@ -30,7 +30,8 @@ struct TypedDataTests {
 
     @Test func domainTypeIsInferredWhenMissing() throws {
         let withoutDomainType = Self.mail.replacingOccurrences(
-            #""EIP712Domain":[{"name":"name","type":"string"},{"name":"version","type":"string"},{"name":"chainId","type":"uint256"},{"name":"verifyingContract","type":"address"}],"#, "")
+            #""EIP712Domain":[{"name":"name","type":"string"},{"name":"version","type":"string"},{"name":"chainId","type":"uint256"},{"name":"verifyingContract","type":"address"}],"#,
+            "")
         #expect(try TypedData(jsonText: withoutDomainType).digest() == TypedData(jsonText: Self.mail).digest())
     }
 
@@ -59,7 +60,7 @@ struct TypedDataTests {
         }
         #expect(throws: TypedDataError.invalidValue(path: "domain.chainId", "uint256 must be an integer, found 1.5")) {
             try TypedData(jsonText: mutated(#""chainId":1"#, #""chainId":1.5"#))
-        } 
+        }
         #expect(throws: TypedDataError.missingMember("primaryType (a string)")) {
             try TypedData(jsonText: mutated(#""primaryType":"Mail","#, ""))
         }

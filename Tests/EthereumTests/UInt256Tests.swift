@@ -46,6 +46,8 @@ struct UInt256Tests {
         #expect(Int256(-42).description == "-42")
         let minText = "-57896044618658097711785492504343953926634992332820282019728792003956564819968"
         #expect(try Int256(parsing: minText).description == minText)
-        #expect(throws: UInt256Error.self) { try Int256(parsing: "-57896044618658097711785492504343953926634992332820282019728792003956564819969") }
+        #expect(throws: UInt256Error.self) {
+            try Int256(parsing: "-57896044618658097711785492504343953926634992332820282019728792003956564819969")
+        }
     }
 }

@@ -16,7 +16,9 @@ public enum PythonOracle {
         let stdin = Data((input?.serialized() ?? "").utf8)
         let result = try ProcessRunner.run(
             try python(), [Repository.path("Tests/Oracle/oracle.py"), command, "--seed", "\(seed)", "--count", "\(count)"], stdin: stdin)
-        guard result.status == 0 else { throw OracleError("oracle \(command) failed (\(result.status)): \(result.stderrText.suffix(2000))") }
+        guard result.status == 0 else {
+            throw OracleError("oracle \(command) failed (\(result.status)): \(result.stderrText.suffix(2000))")
+        }
         return try JSONParser.parse(result.stdoutText, limits: .init(maxBytes: 512 << 20, maxDepth: 64))
     }
 }

@@ -12,7 +12,9 @@ enum Measure {
     }
 
     /// Alternates subject and baseline for `rounds` rounds; returns the medians.
-    static func compare(rounds: Int, iterations: Int, subject: (Int) -> Void, baseline: (Int) -> Void) -> (subject: Double, baseline: Double) {
+    static func compare(
+        rounds: Int, iterations: Int, subject: (Int) -> Void, baseline: (Int) -> Void
+    ) -> (subject: Double, baseline: Double) {
         var s: [Double] = [], b: [Double] = []
         _ = rate(iterations: max(1, iterations / 10), subject)  // warm-up
         _ = rate(iterations: max(1, iterations / 10), baseline)

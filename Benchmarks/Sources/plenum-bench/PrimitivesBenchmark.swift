@@ -57,7 +57,9 @@ enum PrimitivesBenchmark {
                 sink &+= SHA3_256.hash(data: input).withUnsafeBytes { $0[i & 31] }
             }
             let mb = Double(size) / 1_000_000
-            print("| \(size) B | \(format(ours * mb, decimals: 1)) | \(format(theirs * mb, decimals: 1)) | **\(format(100 * ours / theirs, decimals: 1))%** |")
+            print(
+                "| \(size) B | \(format(ours * mb, decimals: 1)) | \(format(theirs * mb, decimals: 1)) | **\(format(100 * ours / theirs, decimals: 1))%** |"
+            )
         }
         print("\n(sink \(sink % 10))\n")
     }

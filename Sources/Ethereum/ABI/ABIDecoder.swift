@@ -151,12 +151,13 @@ public enum ABIDecoder {
             throw ABIError.truncated(path: path, needed: 32, available: max(0, data.endIndex - index))
         }
         let base = UnsafeRawPointer(data.base.baseAddress!) + index
-        return Hash32(words: (
-            UInt64(bigEndian: base.loadUnaligned(as: UInt64.self)),
-            UInt64(bigEndian: base.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
-            UInt64(bigEndian: base.loadUnaligned(fromByteOffset: 16, as: UInt64.self)),
-            UInt64(bigEndian: base.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
-        ))
+        return Hash32(
+            words: (
+                UInt64(bigEndian: base.loadUnaligned(as: UInt64.self)),
+                UInt64(bigEndian: base.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
+                UInt64(bigEndian: base.loadUnaligned(fromByteOffset: 16, as: UInt64.self)),
+                UInt64(bigEndian: base.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
+            ))
     }
 
     /// A word as an `Int` no larger than `limit`, else the error `make` builds.

@@ -55,7 +55,9 @@ public enum ABIEncoder {
         case (.bool, .bool(let b)):
             appendWord(UInt256(b ? 1 : 0).word, to: &out)
         case (.fixedBytes(let n), .fixedBytes(let bytes)):
-            guard bytes.count == n else { throw ABIError.outOfRange(path: path, "bytes\(n) needs exactly \(n) bytes, found \(bytes.count)") }
+            guard bytes.count == n else {
+                throw ABIError.outOfRange(path: path, "bytes\(n) needs exactly \(n) bytes, found \(bytes.count)")
+            }
             out.append(contentsOf: bytes)
             out.append(contentsOf: [UInt8](repeating: 0, count: 32 - n))
         case (.bytes, .bytes(let bytes)):

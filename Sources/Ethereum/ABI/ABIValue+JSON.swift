@@ -36,7 +36,9 @@ extension ABIValue {
             self = .bool(b)
         case .fixedBytes(let n):
             guard let s = json.stringValue, let bytes = try? Hex.decode(s, requirePrefix: true) else { throw mismatch() }
-            guard bytes.count == n else { throw ABIError.outOfRange(path: path, "bytes\(n) needs exactly \(n) bytes, found \(bytes.count)") }
+            guard bytes.count == n else {
+                throw ABIError.outOfRange(path: path, "bytes\(n) needs exactly \(n) bytes, found \(bytes.count)")
+            }
             self = .fixedBytes(bytes)
         case .bytes:
             guard let s = json.stringValue, let bytes = try? Hex.decode(s, requirePrefix: true) else { throw mismatch() }

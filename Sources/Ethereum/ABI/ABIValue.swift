@@ -54,7 +54,8 @@ public enum ABIError: Error, Equatable, Sendable, CustomStringConvertible {
         case .typeMismatch(let p, let e, let f): "ABI value at \(p.isEmpty ? "top level" : p): expected \(e), found \(f)"
         case .outOfRange(let p, let why): "ABI value at \(p.isEmpty ? "top level" : p) is out of range: \(why)"
         case .truncated(let p, let n, let a): "ABI data truncated at \(p.isEmpty ? "top level" : p): need \(n) bytes, \(a) available"
-        case .offsetOutOfBounds(let p, let o, let s): "ABI offset \(o) at \(p.isEmpty ? "top level" : p) points outside the \(s) bytes available"
+        case .offsetOutOfBounds(let p, let o, let s):
+            "ABI offset \(o) at \(p.isEmpty ? "top level" : p) points outside the \(s) bytes available"
         case .lengthOutOfBounds(let p, let l, let a): "ABI length \(l) at \(p.isEmpty ? "top level" : p) exceeds the \(a) bytes available"
         case .nonZeroPadding(let p, let what): "ABI value at \(p.isEmpty ? "top level" : p) has non-zero padding (\(what))"
         case .invalidBool(let p): "ABI bool at \(p.isEmpty ? "top level" : p) is neither 0 nor 1"

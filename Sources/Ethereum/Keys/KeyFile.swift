@@ -44,7 +44,9 @@ public enum KeyFile {
         while filled < bytes.count {
             let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, $0.count - filled) }
             if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw KeyFileError.unreadable(path, n == 0 ? "file shrank while reading" : String(cString: strerror(errno))) }
+            guard n > 0 else {
+                throw KeyFileError.unreadable(path, n == 0 ? "file shrank while reading" : String(cString: strerror(errno)))
+            }
             filled += n
         }
         return bytes

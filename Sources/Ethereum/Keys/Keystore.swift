@@ -32,7 +32,9 @@ public struct Keystore: Sendable {
             return bytes
         }
         func int(_ value: JSON?, _ name: String) throws -> Int {
-            guard case .number(let n)? = value, let i = Int(n), i > 0 else { throw KeyFileError.unsupported("\(name) must be a positive integer") }
+            guard case .number(let n)? = value, let i = Int(n), i > 0 else {
+                throw KeyFileError.unsupported("\(name) must be a positive integer")
+            }
             return i
         }
         iv = try hex(crypto["cipherparams"]?["iv"], "cipherparams.iv")
@@ -54,7 +56,9 @@ public struct Keystore: Sendable {
         case "pbkdf2":
             guard params?["prf"]?.stringValue == "hmac-sha256" else { throw KeyFileError.unsupported("pbkdf2 prf must be hmac-sha256") }
             let c = try int(params?["c"], "kdfparams.c")
-            guard c <= Keystore.maxPBKDF2Iterations else { throw KeyFileError.unsupported("pbkdf2 iteration count above \(Keystore.maxPBKDF2Iterations)") }
+            guard c <= Keystore.maxPBKDF2Iterations else {
+                throw KeyFileError.unsupported("pbkdf2 iteration count above \(Keystore.maxPBKDF2Iterations)")
+            }
             kdf = .pbkdf2(iterations: c)
         default:
             throw KeyFileError.unsupported("kdf must be scrypt or pbkdf2")
@@ -105,14 +109,19 @@ public struct Keystore: Sendable {
         kdfParams.append(("salt", .string(Hex.encode(salt, prefix: false))))
         var members: [(String, JSON)] = []
         if let address { members.append(("address", .string(Hex.encode(address.bytes, prefix: false)))) }
-        members.append(("crypto", .object(JSONObject([
-            ("cipher", "aes-128-ctr"),
-            ("cipherparams", .object(JSONObject([("iv", .string(Hex.encode(iv, prefix: false)))]))),
-            ("ciphertext", .string(Hex.encode(ciphertext, prefix: false))),
-            ("kdf", .string(kdfName)),
-            ("kdfparams", .object(JSONObject(kdfParams))),
-            ("mac", .string(Hex.encode(mac.bytes, prefix: false))),
-        ]))))
+        members.append(
+            (
+                "crypto",
+                .object(
+                    JSONObject([
+                        ("cipher", "aes-128-ctr"),
+                        ("cipherparams", .object(JSONObject([("iv", .string(Hex.encode(iv, prefix: false)))]))),
+                        ("ciphertext", .string(Hex.encode(ciphertext, prefix: false))),
+                        ("kdf", .string(kdfName)),
+                        ("kdfparams", .object(JSONObject(kdfParams))),
+                        ("mac", .string(Hex.encode(mac.bytes, prefix: false))),
+                    ]))
+            ))
         if let id { members.append(("id", .string(id))) }
         members.append(("version", 3))
         return .object(JSONObject(members))

@@ -130,7 +130,9 @@ extension TypedData {
             do { bytes = try Hex.decode(s, requirePrefix: true) } catch {
                 throw TypedDataError.invalidValue(path: path, "bytes\(n) must be 0x-prefixed hex: \(error)")
             }
-            guard bytes.count == n else { throw TypedDataError.invalidValue(path: path, "bytes\(n) needs exactly \(n) bytes, found \(bytes.count)") }
+            guard bytes.count == n else {
+                throw TypedDataError.invalidValue(path: path, "bytes\(n) needs exactly \(n) bytes, found \(bytes.count)")
+            }
             return try Hash32(bytes: bytes + [UInt8](repeating: 0, count: 32 - n))
         case .uint(let bits):
             let v = try integerText(value, path: path, typeName: typeName)

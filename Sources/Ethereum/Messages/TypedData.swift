@@ -41,7 +41,9 @@ public struct TypedData: Sendable {
         for (name, value) in typesObject {
             guard TypedData.isIdentifier(name) else { throw TypedDataError.invalidTypeName(name) }
             guard let list = value.arrayValue else { throw TypedDataError.notAnArray("types.\(name)", value.kind) }
-            guard list.count <= TypedData.maxFields else { throw TypedDataError.tooLarge("type \(name) has more than \(TypedData.maxFields) fields") }
+            guard list.count <= TypedData.maxFields else {
+                throw TypedDataError.tooLarge("type \(name) has more than \(TypedData.maxFields) fields")
+            }
             var fields: [Field] = []
             var seen = Set<String>()
             for (i, entry) in list.enumerated() {
@@ -73,7 +75,9 @@ public struct TypedData: Sendable {
         }
         for name in types.keys.sorted() { try checkAcyclic(name, path: []) }
         guard types[primary] != nil else { throw TypedDataError.undeclaredType(primary, context: "primaryType") }
-        guard primary != "EIP712Domain" else { throw TypedDataError.unsupported("primaryType EIP712Domain (sign the domain as a message instead)") }
+        guard primary != "EIP712Domain" else {
+            throw TypedDataError.unsupported("primaryType EIP712Domain (sign the domain as a message instead)")
+        }
         for name in types.keys { typeHashes[name] = Keccak256.hash(try encodeType(name)) }
         // Encode once so that every value error surfaces at parse time.
         _ = try hashStruct("EIP712Domain", domain, path: "domain")

@@ -26,7 +26,8 @@ public enum TypedDataError: Error, Equatable, Sendable, CustomStringConvertible 
         case .invalidFieldType(let type, let s, let f): "\"\(type.prefix(80))\" (\(s)\(f.isEmpty ? "" : ".\(f)")) is not an EIP-712 type"
         case .undeclaredType(let t, let context): "type \"\(t.prefix(80))\" used by \(context) is not declared in types"
         case .recursiveType(let cycle): "recursive type: \(cycle.joined(separator: " → ")); Plenum rejects self-referencing types"
-        case .unknownDomainField(let f): "domain field \"\(f)\" is not an EIP-712 domain field (name, version, chainId, verifyingContract, salt); declare EIP712Domain in types to use it"
+        case .unknownDomainField(let f):
+            "domain field \"\(f)\" is not an EIP-712 domain field (name, version, chainId, verifyingContract, salt); declare EIP712Domain in types to use it"
         case .undeclaredField(let p, let t): "\(p) is not a field of type \(t)"
         case .missingField(let p, let t): "\(p) (\(t)) is missing"
         case .wrongValue(let p, let t, let f): "\(p) must be a value of type \(t), found \(f)"

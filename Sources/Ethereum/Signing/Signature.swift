@@ -71,8 +71,10 @@ public struct Signature: Hashable, Sendable {
     public func recoverPublicKey(digest: Hash32) throws -> PublicKey {
         let ctx = Secp256k1.shared.context
         var recoverable = secp256k1_ecdsa_recoverable_signature()
-        var compact = (r.w0.bigEndian, r.w1.bigEndian, r.w2.bigEndian, r.w3.bigEndian,
-                       s.w0.bigEndian, s.w1.bigEndian, s.w2.bigEndian, s.w3.bigEndian)
+        var compact = (
+            r.w0.bigEndian, r.w1.bigEndian, r.w2.bigEndian, r.w3.bigEndian,
+            s.w0.bigEndian, s.w1.bigEndian, s.w2.bigEndian, s.w3.bigEndian
+        )
         let parsed = withUnsafeBytes(of: &compact) { raw in
             secp256k1_ecdsa_recoverable_signature_parse_compact(
                 ctx, &recoverable, raw.baseAddress!.assumingMemoryBound(to: UInt8.self), Int32(yParity))
