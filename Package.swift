@@ -13,10 +13,12 @@ let package = Package(
         .executable(name: "plenum", targets: ["plenum"]),
         .library(name: "Ethereum", targets: ["Ethereum"]),
         .library(name: "CSecp256k1", targets: ["CSecp256k1"]),
+        .library(name: "Governance", targets: ["Governance"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/attaswift/BigInt.git", from: "6.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -34,10 +36,19 @@ let package = Package(
             exclude: ["Hashing/generate-keccak-permutation.py"],
             swiftSettings: strict
         ),
+        .target(
+            name: "Governance",
+            dependencies: [
+                "Ethereum",
+                .product(name: "BigInt", package: "BigInt"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "plenum",
             dependencies: [
                 "Ethereum",
+                "Governance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -51,6 +62,11 @@ let package = Package(
         .testTarget(
             name: "EthereumTests",
             dependencies: ["Ethereum", "PlenumTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "GovernanceTests",
+            dependencies: ["Governance", "Ethereum", "PlenumTesting"],
             swiftSettings: strict
         ),
         .testTarget(
