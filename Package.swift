@@ -14,11 +14,16 @@ let package = Package(
         .library(name: "Ethereum", targets: ["Ethereum"]),
         .library(name: "CSecp256k1", targets: ["CSecp256k1"]),
         .library(name: "Governance", targets: ["Governance"]),
+        .library(name: "EthereumRPC", targets: ["EthereumRPC"]),
+        .library(name: "ChainWatch", targets: ["ChainWatch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/attaswift/BigInt.git", from: "6.0.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -44,18 +49,48 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(
+            name: "EthereumRPC",
+            dependencies: [
+                "Ethereum",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ChainWatch",
+            dependencies: [
+                "Ethereum",
+                "EthereumRPC",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Storage",
+            dependencies: [
+                "Ethereum",
+                "ChainWatch",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "plenum",
             dependencies: [
                 "Ethereum",
                 "Governance",
+                "EthereumRPC",
+                "ChainWatch",
+                "Storage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
         .target(
             name: "PlenumTesting",
-            dependencies: ["Ethereum"],
+            dependencies: ["Ethereum", "EthereumRPC"],
             path: "Tests/PlenumTesting",
             swiftSettings: strict
         ),
@@ -67,6 +102,16 @@ let package = Package(
         .testTarget(
             name: "GovernanceTests",
             dependencies: ["Governance", "Ethereum", "PlenumTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "EthereumRPCTests",
+            dependencies: ["EthereumRPC", "Ethereum", "PlenumTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ChainWatchTests",
+            dependencies: ["ChainWatch", "EthereumRPC", "Storage", "Ethereum", "PlenumTesting"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,0 +1,1 @@
+/// Follows governor contracts' events through reorgs; see LogFollower.

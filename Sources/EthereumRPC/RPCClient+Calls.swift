@@ -1,0 +1,79 @@
+import Ethereum
+
+extension RPCClient {
+    /// `eth_chainId`.
+    public func chainId() async throws -> UInt64 {
+        try quantity(await call("eth_chainId"), "eth_chainId")
+    }
+
+    /// `eth_blockNumber`.
+    public func blockNumber() async throws -> UInt64 {
+        try quantity(await call("eth_blockNumber"), "eth_blockNumber")
+    }
+
+    /// A header by number or tag; `nil` when the node has no such block (beyond its head).
+    public func header(_ block: BlockReference) async throws -> BlockHeader? {
+        let result: JSON
+        switch block {
+        case .hash(let h, _): result = try await call("eth_getBlockByHash", [.string(h.description), false])
+        default: result = try await call("eth_getBlockByNumber", [block.stateParameter, false])
+        }
+        if result == .null { return nil }
+        return try BlockHeader(json: result)
+    }
+
+    /// Headers of several block numbers in one batch (a missing block gives `nil`).
+    public func headers(_ numbers: [UInt64]) async throws -> [BlockHeader?] {
+        let answers = try await batch(numbers.map { RPCCall("eth_getBlockByNumber", [.string(Quantity.format($0)), false]) })
+        return try answers.map { answer in
+            let json = try answer.get()
+            return json == .null ? nil : try BlockHeader(json: json)
+        }
+    }
+
+    /// `eth_getLogs`. A provider's range refusal is thrown as `RPCError` (see `isLogRangeLimit`).
+    public func logs(_ filter: LogFilter) async throws -> [Log] {
+        let result = try await call("eth_getLogs", [filter.json])
+        guard let items = result.arrayValue else { throw RPCClientError.unexpectedResult(method: "eth_getLogs", "result is \(result.kind)") }
+        return try items.map { try Log(json: $0) }
+    }
+
+    /// `eth_call` at a block. Pinned to a block hash (EIP-1898) when the reference is a hash; if the
+    /// endpoint refuses that form, the call is made by number and the block's hash checked afterwards.
+    public func call(to: Address, data: [UInt8], at block: BlockReference) async throws -> [UInt8] {
+        let tx: JSON = ["to": .string(to.lowercased), "data": .string(Hex.encode(data))]
+        do {
+            return try bytes(await call("eth_call", [tx, block.stateParameter]), "eth_call")
+        } catch let error as RPCError where RPCClient.refusesBlockHashParameter(error, block) {
+            guard case .hash(let hash, _) = block, let header = try await header(.hash(hash, requireCanonical: true)) else { throw error }
+            let result = try bytes(await call("eth_call", [tx, .string(Quantity.format(header.number))]), "eth_call")
+            guard try await self.header(.number(header.number))?.hash == hash else { throw RPCClientError.blockNotCanonical(hash) }
+            return result
+        }
+    }
+
+    /// `eth_getCode`.
+    public func code(at address: Address, block: BlockReference = .latest) async throws -> [UInt8] {
+        try bytes(await call("eth_getCode", [.string(address.lowercased), block.stateParameter]), "eth_getCode")
+    }
+
+    static func refusesBlockHashParameter(_ error: RPCError, _ block: BlockReference) -> Bool {
+        guard case .hash = block, !error.isRevert else { return false }
+        let m = error.message.lowercased()
+        return error.code == -32602 || m.contains("blockhash") || m.contains("invalid argument 1") || m.contains("cannot unmarshal")
+    }
+
+    func quantity(_ json: JSON, _ method: String) throws -> UInt64 {
+        guard let s = json.stringValue, let v = Quantity.parse(s) else {
+            throw RPCClientError.unexpectedResult(method: method, "expected a hex quantity, found \(json.serialized().prefix(80))")
+        }
+        return v
+    }
+
+    func bytes(_ json: JSON, _ method: String) throws -> [UInt8] {
+        guard let s = json.stringValue, let b = try? Hex.decode(s, requirePrefix: true) else {
+            throw RPCClientError.unexpectedResult(method: method, "expected hex data, found \(json.serialized().prefix(80))")
+        }
+        return b
+    }
+}
