@@ -90,7 +90,10 @@ let package = Package(
         ),
         .target(
             name: "PlenumTesting",
-            dependencies: ["Ethereum", "EthereumRPC"],
+            dependencies: [
+                "Ethereum", "EthereumRPC",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             path: "Tests/PlenumTesting",
             swiftSettings: strict
         ),

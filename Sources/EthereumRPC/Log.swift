@@ -44,7 +44,9 @@ public struct Log: Hashable, Sendable {
         }
         self.address = address
         self.topics = try topicList.map {
-            guard let s = $0.stringValue, let h = try? Hash32(hex: s) else { throw RPCClientError.unexpectedResult(method: m, "a topic is not 32 bytes") }
+            guard let s = $0.stringValue, let h = try? Hash32(hex: s) else {
+                throw RPCClientError.unexpectedResult(method: m, "a topic is not 32 bytes")
+            }
             return h
         }
         guard let d = json["data"]?.stringValue, let data = try? Hex.decode(d, requirePrefix: true) else {
@@ -89,10 +91,11 @@ public struct LogFilter: Hashable, Sendable {
         }
         object["address"] = addresses.count == 1 ? .string(addresses[0].lowercased) : .array(addresses.map { .string($0.lowercased) })
         if !topics.isEmpty {
-            object["topics"] = .array(topics.map { position in
-                guard let position else { return .null }
-                return position.count == 1 ? .string(position[0].description) : .array(position.map { .string($0.description) })
-            })
+            object["topics"] = .array(
+                topics.map { position in
+                    guard let position else { return .null }
+                    return position.count == 1 ? .string(position[0].description) : .array(position.map { .string($0.description) })
+                })
         }
         return .object(object)
     }

@@ -34,7 +34,9 @@ extension RPCClient {
     /// `eth_getLogs`. A provider's range refusal is thrown as `RPCError` (see `isLogRangeLimit`).
     public func logs(_ filter: LogFilter) async throws -> [Log] {
         let result = try await call("eth_getLogs", [filter.json])
-        guard let items = result.arrayValue else { throw RPCClientError.unexpectedResult(method: "eth_getLogs", "result is \(result.kind)") }
+        guard let items = result.arrayValue else {
+            throw RPCClientError.unexpectedResult(method: "eth_getLogs", "result is \(result.kind)")
+        }
         return try items.map { try Log(json: $0) }
     }
 

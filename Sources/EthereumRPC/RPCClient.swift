@@ -215,7 +215,8 @@ public actor RPCClient {
             guard case .number(let idText)? = element["id"], let id = Int(idText) else {
                 // A batch-level error without id (e.g. a 429 for the whole batch) carries no per-call answer.
                 if !expectingBatch, let error = element["error"], elements.count == 1 {
-                    throw RPCClientError.unexpectedResult(method: "HTTP \(reply.status)", "error without id: \(error.serialized().prefix(200))")
+                    throw RPCClientError.unexpectedResult(
+                        method: "HTTP \(reply.status)", "error without id: \(error.serialized().prefix(200))")
                 }
                 continue
             }

@@ -20,5 +20,6 @@ public protocol RPCTransport: Sendable {
 /// The request did not complete within its timeout.
 public struct RPCTimeout: Error, CustomStringConvertible {
     public let timeout: Duration
+    public init(timeout: Duration) { self.timeout = timeout }
     public var description: String { "no answer within \(timeout)" }
 }

@@ -11,6 +11,7 @@ Generators take --seed and --count so that every failing case can be reproduced.
   recover-check  recover signers of Swift-made EIP-191 / EIP-712 signatures with eth-account
   keystore-gen   keystore v3 files encrypted by eth-account
   keystore-check decrypt Swift-made keystores with eth-account
+  tx-gen         random EIP-1559 transactions signed by eth-account
 
 Value notation shared with the Swift side: integers as decimal strings, addresses as EIP-55
 strings, bytes and bytesN as 0x hex, strings as JSON strings, arrays and tuples as JSON arrays.
@@ -270,6 +271,31 @@ def recover_check(args):
     return results
 
 
+# ---------------------------------------------------------------- transactions
+def tx_gen(args):
+    """Random EIP-1559 transactions signed by eth-account."""
+    rng = random.Random(args.seed)
+    cases = []
+    for _ in range(args.count):
+        key = random_key(rng)
+        tx = {
+            "type": 2,
+            "chainId": rng.choice([1, 137, 131277322940537, rng.randint(1, 2 ** 32)]),
+            "nonce": rng.choice([0, 1, 127, 128, rng.randint(0, 2 ** 40)]),
+            "maxPriorityFeePerGas": rng.choice([0, 1, 10 ** 9, rng.randint(0, 2 ** 64)]),
+            "maxFeePerGas": rng.choice([1, 2 * 10 ** 9, rng.randint(0, 2 ** 80)]),
+            "gas": rng.choice([21000, rng.randint(21000, 30_000_000)]),
+            "to": to_checksum_address(bytes(rng.getrandbits(8) for _ in range(20))),
+            "value": rng.choice([0, 1, 10 ** 18, rng.randint(0, 2 ** 128)]),
+            "data": "0x" + bytes(rng.getrandbits(8) for _ in range(rng.choice([0, 1, 55, 56, 300]))).hex(),
+            "accessList": [],
+        }
+        signed = Account.sign_transaction(tx, key)
+        cases.append({"key": key, "tx": {k: (str(v) if isinstance(v, int) else v) for k, v in tx.items()},
+                      "raw": "0x" + signed.raw_transaction.hex(), "hash": "0x" + signed.hash.hex()})
+    return cases
+
+
 # ---------------------------------------------------------------- keystores
 def keystore_gen(args):
     rng = random.Random(args.seed)
@@ -297,7 +323,7 @@ def keystore_check(args):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=["abi-gen", "abi-check", "personal-gen", "typed-gen", "recover-check",
-                                            "keystore-gen", "keystore-check"])
+                                            "keystore-gen", "keystore-check", "tx-gen"])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--count", type=int, default=10)
     args = parser.parse_args()
