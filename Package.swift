@@ -114,7 +114,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ChainWatchTests",
-            dependencies: ["ChainWatch", "EthereumRPC", "Storage", "Ethereum", "PlenumTesting"],
+            dependencies: [
+                "ChainWatch", "EthereumRPC", "Storage", "Ethereum", "PlenumTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

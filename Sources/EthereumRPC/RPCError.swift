@@ -47,6 +47,15 @@ public struct RPCError: Error, Hashable, Sendable, CustomStringConvertible {
         return a...b
     }
 
+    /// The result cap stated in wordings such as `query returned more than 10000 results`.
+    public var statedResultLimit: UInt64? {
+        let words = message.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "." })
+        for (i, w) in words.enumerated() where w == "than" && i + 2 < words.count && words[i + 2].hasPrefix("result") {
+            if let n = UInt64(words[i + 1]) { return n }
+        }
+        return nil
+    }
+
     /// The block range limit stated in wordings such as `query block range 601 exceeds limit of 500`
     /// or `up to a 500 block range`.
     public var statedRangeLimit: UInt64? {

@@ -1,1 +1,0 @@
-/// Follows governor contracts' events through reorgs; see LogFollower.

@@ -1,0 +1,276 @@
+import Ethereum
+import EthereumRPC
+import Logging
+
+/// Follows one governor: drives a `LogFollower` against a `ChainSource` and records its steps in a
+/// `ChainWatchStore`, one transaction per step. Restarting from the store resumes exactly where the
+/// last committed step left off.
+public actor GovernorWatcher {
+    public struct Configuration: Hashable, Sendable {
+        public var follower: LogFollower.Configuration
+        /// Wait between head polls once caught up.
+        public var pollInterval: Duration = .seconds(2)
+        /// Times a block whose bloom matches but whose logs came back empty is asked again.
+        public var bloomRetries = 8
+        /// Headers fetched per batch request when checking an empty catch-up range's blooms.
+        public var headerBatch: UInt64 = 100
+
+        public init(follower: LogFollower.Configuration) { self.follower = follower }
+    }
+
+    /// Counters for logs, metrics and benchmarks.
+    public struct Statistics: Hashable, Sendable {
+        public var getLogsCalls = 0
+        public var refusals = 0
+        public var retries = 0
+        public var reorgs = 0
+        public var deepReorgs = 0
+        public var bloomReasks = 0
+        public var blocksScanned: UInt64 = 0
+        public var eventsRead = 0
+    }
+
+    public let id: FollowerID
+    public let configuration: Configuration
+    let source: any ChainSource
+    let store: any ChainWatchStore
+    let clock: any RPCClock
+    let logger: Logger
+    var follower: LogFollower
+    public private(set) var clockMode: ClockMode?
+    public private(set) var statistics = Statistics()
+
+    static let clockModeFunction = try! ABIFunction("CLOCK_MODE() returns (string)")
+    static let proposalSnapshotFunction = try! ABIFunction("proposalSnapshot(uint256) returns (uint256)")
+    static let proposalDeadlineFunction = try! ABIFunction("proposalDeadline(uint256) returns (uint256)")
+    static let stateFunction = try! ABIFunction("state(uint256) returns (uint8)")
+
+    /// Loads the follower's state from the store (or starts fresh at `startBlock`).
+    public init(
+        id: FollowerID, configuration: Configuration, source: any ChainSource, store: any ChainWatchStore,
+        clock: any RPCClock = SystemRPCClock(), logger: Logger = Logger(label: "plenum.chainwatch")
+    ) async throws {
+        self.id = id
+        self.configuration = configuration
+        self.source = source
+        self.store = store
+        self.clock = clock
+        var logger = logger
+        logger[metadataKey: "governor"] = "\(id)"
+        self.logger = logger
+        let saved = try await store.loadFollower(id)
+        follower = LogFollower(configuration: configuration.follower, resume: saved?.follower)
+        clockMode = saved?.clockMode
+    }
+
+    /// The last block read.
+    public var cursor: UInt64? { follower.cursorNumber }
+    /// Events in blocks up to here are confirmed.
+    public var confirmedThrough: UInt64? { follower.confirmedThrough }
+    /// The highest head seen.
+    public var head: UInt64? { follower.head }
+    public var range: RangeSizer { follower.range }
+
+    /// Runs until the task is cancelled. Failures (a node down for longer than the client retries)
+    /// are logged and retried after a poll interval; they never end the loop.
+    public func run() async throws {
+        while !Task.isCancelled {
+            do {
+                try await step()
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.warning("chain watch step failed; retrying", metadata: ["error": "\(error)"])
+                try await clock.sleep(for: configuration.pollInterval)
+            }
+        }
+    }
+
+    /// Steps until every event up to `block` is confirmed (for tests, benchmarks and one-shot catch-up).
+    public func run(untilConfirmed block: UInt64, maxFailures: Int = 1000) async throws {
+        var failures = 0
+        while (follower.confirmedThrough ?? 0) < block || follower.confirmedThrough == nil {
+            try Task.checkCancellation()
+            do {
+                try await step()
+            } catch let error where !(error is CancellationError) {
+                failures += 1
+                if failures > maxFailures { throw error }
+                logger.debug("step failed; retrying", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Performs one action of the follower.
+    public func step() async throws {
+        if clockMode == nil { clockMode = try await readClockMode() }
+        switch follower.nextAction() {
+        case .pollHead(let idle):
+            if idle { try await clock.sleep(for: configuration.pollInterval) }
+            _ = follower.observe(.head(try await source.headNumber()))
+        case .scan(let from, let to, let allHeaders):
+            try await scan(from: from, to: to, allHeaders: allHeaders)
+        case .fetchHeaders(let numbers):
+            let effects = follower.observe(.headers(try await source.headers(numbers)))
+            try await apply(effects, records: [])
+        }
+    }
+
+    func scan(from: UInt64, to: UInt64, allHeaders: Bool) async throws {
+        let filter = LogFilter(range: .blocks(from: from, to: to), addresses: [id.governor], topics: [GovernorEvent.topics])
+        var logs: [Log]
+        do {
+            statistics.getLogsCalls += 1
+            logs = try await source.logs(filter)
+        } catch let error as RPCError where error.isLogRangeLimit {
+            statistics.refusals += 1
+            if from == to, let header = try await source.headers([from])[from] {
+                // One block can always be asked by hash; never stall at a single block.
+                statistics.getLogsCalls += 1
+                logs = try await source.logs(
+                    LogFilter(range: .blockHash(header.hash), addresses: [id.governor], topics: [GovernorEvent.topics]))
+            } else {
+                _ = follower.observe(.refused(error, from: from, to: to))
+                logger.debug(
+                    "eth_getLogs range refused", metadata: ["from": "\(from)", "to": "\(to)", "error": "\(error.message.prefix(160))"])
+                return
+            }
+        }
+        var numbers = Set([from, to] + logs.map(\.blockNumber))
+        if allHeaders { numbers.formUnion(from...to) }
+        var headers = try await source.headers(Array(numbers))
+        if logs.isEmpty && !allHeaders {
+            // An empty answer may be a provider that has not indexed the blocks: check their blooms.
+            var start = from
+            while start <= to {
+                let end = min(to, start + configuration.headerBatch - 1)
+                headers.merge(try await source.headers(Array(start...end))) { a, _ in a }
+                start = end + 1
+            }
+        }
+        let reasked = try await reaskDoubtfulBlocks(headers: headers, logs: logs)
+        logs += reasked
+        logs.sort { ($0.blockNumber, $0.logIndex) < ($1.blockNumber, $1.logIndex) }
+        numbers.formUnion(reasked.map(\.blockNumber))
+        let records = try await records(for: logs)
+        let keep = headers.filter { allHeaders || numbers.contains($0.key) }
+        let effects = follower.observe(.scanned(from: from, to: to, logs: logs, headers: keep))
+        statistics.eventsRead += logs.count
+        if effects.contains(where: { if case .accept = $0 { true } else { false } }) { statistics.blocksScanned += to - from + 1 }
+        try await apply(effects, records: records)
+    }
+
+    /// Blocks whose bloom matches the filter but for which no log came back are asked again by hash.
+    func reaskDoubtfulBlocks(headers: [UInt64: BlockHeader], logs: [Log]) async throws -> [Log] {
+        let withLogs = Set(logs.map(\.blockNumber))
+        let doubtful = headers.values.filter {
+            !withLogs.contains($0.number) && $0.bloomMayContain(address: id.governor, anyOf: GovernorEvent.topics)
+        }.sorted { $0.number < $1.number }
+        var found: [Log] = []
+        for header in doubtful {
+            for attempt in 1...configuration.bloomRetries {
+                statistics.bloomReasks += 1
+                statistics.getLogsCalls += 1
+                let again = try await source.logs(
+                    LogFilter(range: .blockHash(header.hash), addresses: [id.governor], topics: [GovernorEvent.topics]))
+                if !again.isEmpty {
+                    found += again
+                    break
+                }
+                if attempt == configuration.bloomRetries {
+                    logger.info(
+                        "bloom matched but no logs after retries (a bloom false positive?)", metadata: ["block": "\(header.number)"])
+                }
+            }
+        }
+        return found
+    }
+
+    /// Decodes logs; for each new proposal, reads what the governor says about it at that block.
+    func records(for logs: [Log]) async throws -> [ChainEventRecord] {
+        var out: [ChainEventRecord] = []
+        for log in logs {
+            let position = LogPosition(
+                blockNumber: log.blockNumber, blockHash: log.blockHash, transactionHash: log.transactionHash, logIndex: log.logIndex)
+            let event: Result<GovernorEvent, GovernorEventError>
+            do { event = .success(try GovernorEvent(log: log)) } catch let error as GovernorEventError {
+                logger.error("undecodable governor log", metadata: ["block": "\(log.blockNumber)", "error": "\(error)"])
+                event = .failure(error)
+            }
+            var reading: ProposalReading?
+            if case .success(.proposalCreated(let p)) = event {
+                reading = try await readProposal(p.proposalId, at: log.blockHash)
+            }
+            out.append(ChainEventRecord(chainId: id.chainId, governor: id.governor, position: position, event: event, proposal: reading))
+        }
+        return out
+    }
+
+    func readProposal(_ proposalId: UInt256, at blockHash: Hash32) async throws -> ProposalReading? {
+        let block = BlockReference.hash(blockHash, requireCanonical: true)
+        do {
+            let snapshot = try Self.proposalSnapshotFunction.decodeReturn(
+                try await source.call(to: id.governor, data: try Self.proposalSnapshotFunction.encodeCall([.uint(proposalId)]), at: block))
+            let deadline = try Self.proposalDeadlineFunction.decodeReturn(
+                try await source.call(to: id.governor, data: try Self.proposalDeadlineFunction.encodeCall([.uint(proposalId)]), at: block))
+            let state = try Self.stateFunction.decodeReturn(
+                try await source.call(to: id.governor, data: try Self.stateFunction.encodeCall([.uint(proposalId)]), at: block))
+            guard let s = snapshot.first?.uintValue, let d = deadline.first?.uintValue, let st = state.first?.uintValue?.uint64Value else {
+                return nil
+            }
+            return ProposalReading(
+                snapshot: s, deadline: d, state: UInt8(truncatingIfNeeded: st), clockMode: clockMode ?? .blocknumber, blockHash: blockHash)
+        } catch let error as RPCError where error.isRevert {
+            logger.warning("governor does not answer proposalSnapshot/proposalDeadline/state", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+
+    func readClockMode() async throws -> ClockMode {
+        do {
+            let answer = try await source.call(to: id.governor, data: try Self.clockModeFunction.encodeCall([]), at: .latest)
+            guard let text = try Self.clockModeFunction.decodeReturn(answer).first?.stringValue, let mode = ClockMode(clockModeString: text)
+            else {
+                logger.warning("unrecognised CLOCK_MODE; assuming block numbers")
+                return .blocknumber
+            }
+            return mode
+        } catch let error as RPCError where error.isRevert {
+            return .blocknumber  // before ERC-6372 (e.g. GovernorBravo): block numbers
+        }
+    }
+
+    func apply(_ effects: [LogFollower.Effect], records: [ChainEventRecord]) async throws {
+        var commit = FollowerCommit(state: FollowerState(follower: follower.snapshot, clockMode: clockMode))
+        var changed = false
+        for effect in effects {
+            switch effect {
+            case .accept:
+                commit.events = records
+                changed = true
+            case .confirm(let through):
+                commit.confirmThrough = through
+                changed = true
+            case .rollback(let keep, let hash, let from, let deep, let verified):
+                commit.rollback = .init(keepThrough: keep, deep: deep)
+                changed = true
+                statistics.reorgs += 1
+                let metadata: Logger.Metadata = [
+                    "keepThrough": "\(keep.map(String.init) ?? "none")", "ancestorHash": "\(hash.map { "\($0)" } ?? "unknown")",
+                    "from": "\(from)",
+                    "verified": "\(verified)",
+                ]
+                if deep {
+                    statistics.deepReorgs += 1
+                    logger.critical("REORG DEEPER THAN THE CONFIRMATION DEPTH: rolling back confirmed events", metadata: metadata)
+                } else {
+                    logger.warning("reorg: rolling back tentative events", metadata: metadata)
+                }
+            case .retry(let why):
+                statistics.retries += 1
+                logger.debug("re-reading", metadata: ["why": "\(why)"])
+            }
+        }
+        if changed { try await store.commit(id, commit) }
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import GRDB
+
+/// Plenum's SQLite database (GRDB, WAL mode, full synchronous commits): one file holds the chain
+/// followers, and later the chat log, votes and results. Opening it runs the named migrations.
+public final class SQLiteStore: Sendable {
+    public let path: String
+    let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `path`; the file and its folder are private to the user.
+    public init(path: String) throws {
+        self.path = path
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        let previousMask = umask(0o077)
+        defer { umask(previousMask) }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(pool)
+    }
+
+    /// Names of the migrations applied, in order.
+    public func appliedMigrations() throws -> [String] {
+        try pool.read { db in try Self.migrator.appliedIdentifiers(db).sorted() }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        for (name, sql) in Migrations.all {
+            migrator.registerMigration(name) { db in try db.execute(sql: sql) }
+        }
+        return migrator
+    }
+}
+
+/// The schema as an append-only list of named steps. Never edit a step once shipped: add one.
+enum Migrations {
+    static let all: [(String, String)] = [
+        (
+            "2026-11-27-chainwatch",
+            """
+            CREATE TABLE followers (
+                id TEXT PRIMARY KEY,
+                chain_id INTEGER NOT NULL,
+                governor TEXT NOT NULL,
+                cursor_number INTEGER,
+                cursor_hash TEXT,
+                confirmed_through INTEGER,
+                clock_mode TEXT CHECK (clock_mode IN ('blocknumber', 'timestamp')),
+                range_json TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            );
+            CREATE TABLE follower_window (
+                follower_id TEXT NOT NULL REFERENCES followers(id),
+                number INTEGER NOT NULL,
+                hash TEXT NOT NULL,
+                parent_hash TEXT,
+                PRIMARY KEY (follower_id, number)
+            ) WITHOUT ROWID;
+            CREATE TABLE chain_events (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                follower_id TEXT NOT NULL REFERENCES followers(id),
+                block_number INTEGER NOT NULL,
+                block_hash TEXT NOT NULL,
+                transaction_hash TEXT NOT NULL,
+                log_index INTEGER NOT NULL,
+                event_name TEXT NOT NULL,
+                proposal_id TEXT,
+                record_json TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('tentative', 'confirmed', 'removed')),
+                UNIQUE (follower_id, block_hash, log_index)
+            );
+            CREATE INDEX chain_events_by_block ON chain_events (follower_id, status, block_number);
+            CREATE TABLE chain_notifications (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                follower_id TEXT NOT NULL REFERENCES followers(id),
+                kind TEXT NOT NULL CHECK (kind IN ('confirmed', 'rolledBack')),
+                payload_json TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            );
+            CREATE TRIGGER chain_notifications_append_only_update BEFORE UPDATE ON chain_notifications
+            BEGIN SELECT RAISE(ABORT, 'chain_notifications is append-only'); END;
+            CREATE TRIGGER chain_notifications_append_only_delete BEFORE DELETE ON chain_notifications
+            BEGIN SELECT RAISE(ABORT, 'chain_notifications is append-only'); END;
+            CREATE TABLE consumer_cursors (
+                name TEXT PRIMARY KEY,
+                seq INTEGER NOT NULL
+            );
+            """
+        )
+    ]
+}
