@@ -50,6 +50,10 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "TOML",
+            swiftSettings: strict
+        ),
+        .target(
             name: "EthereumRPC",
             dependencies: [
                 "Ethereum",
@@ -105,6 +109,11 @@ let package = Package(
         .testTarget(
             name: "GovernanceTests",
             dependencies: ["Governance", "Ethereum", "PlenumTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TOMLTests",
+            dependencies: ["TOML"],
             swiftSettings: strict
         ),
         .testTarget(
