@@ -80,6 +80,14 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(
+            name: "PlenumService",
+            dependencies: [
+                "Ethereum", "EthereumRPC", "ChainWatch", "Storage", "TOML",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "plenum",
             dependencies: [
@@ -88,6 +96,7 @@ let package = Package(
                 "EthereumRPC",
                 "ChainWatch",
                 "Storage",
+                "PlenumService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -30,8 +30,8 @@ public actor GovernorWatcher {
         public var eventsRead = 0
     }
 
-    public let id: FollowerID
-    public let configuration: Configuration
+    nonisolated public let id: FollowerID
+    nonisolated public let configuration: Configuration
     let source: any ChainSource
     let store: any ChainWatchStore
     let clock: any RPCClock
@@ -70,6 +70,12 @@ public actor GovernorWatcher {
     /// The highest head seen.
     public var head: UInt64? { follower.head }
     public var range: RangeSizer { follower.range }
+
+    /// Whether every block up to the last head seen has been read (events there are tentative or confirmed).
+    public var isCaughtUp: Bool {
+        guard let head = follower.head, let cursor = follower.cursorNumber else { return false }
+        return cursor >= head
+    }
 
     /// Runs until the task is cancelled. Failures (a node down for longer than the client retries)
     /// are logged and retried after a poll interval; they never end the loop.

@@ -13,7 +13,7 @@ public struct RPCEndpoint: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { name }
 
-    static func host(of url: String) -> String {
+    public static func host(of url: String) -> String {
         var rest = Substring(url)
         if let scheme = rest.range(of: "://") { rest = rest[scheme.upperBound...] }
         if let at = rest.firstIndex(of: "@") { rest = rest[rest.index(after: at)...] }

@@ -2,10 +2,10 @@ import ArgumentParser
 import Ethereum
 
 @main
-struct Plenum: ParsableCommand {
+struct Plenum: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plenum",
         abstract: "DAO votes in chat, verifiable by anyone.",
-        subcommands: [Keys.self, Sign.self, Verify.self]
+        subcommands: [Keys.self, Sign.self, Verify.self, Watch.self, ConfigCommand.self]
     )
 }

@@ -1,0 +1,147 @@
+import ChainWatch
+import Ethereum
+import EthereumRPC
+import Foundation
+import TOML
+
+/// The service configuration: `config/plenum.toml`, plus one file per channel in the channels folder
+/// (`proposals/*.toml`). Relative paths are resolved against the folder of the file that names them.
+public struct PlenumConfiguration: Sendable {
+    public struct Chain: Sendable, Hashable {
+        public let name: String
+        public let chainId: UInt64
+        public let rpc: [RPCEndpoint]
+        /// Linked blocks on top of an event's block before it counts.
+        public let confirmations: UInt64
+        public let pollInterval: Duration
+        public let requestTimeout: Duration
+        public let maxLogRange: UInt64
+    }
+
+    public struct Channel: Sendable, Hashable {
+        public let name: String
+        public let file: String
+        public let chain: String
+        public let governor: Address
+        public let startBlock: UInt64
+        /// Overrides the chain's confirmations when set.
+        public let confirmations: UInt64?
+    }
+
+    public let file: String
+    /// The SQLite database.
+    public let storagePath: String
+    public let channelsDirectory: String
+    public let chains: [String: Chain]
+    public let channels: [Channel]
+
+    /// Loads and validates; throws `ConfigurationError` listing every problem.
+    public static func load(path: String) throws -> PlenumConfiguration {
+        var problems: [ConfigProblem] = []
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ConfigurationError([ConfigProblem(file: path, line: nil, key: "", message: "cannot read the file")])
+        }
+        let base = (path as NSString).deletingLastPathComponent
+        let document: TOMLTable
+        do { document = try TOMLParser.parse(text) } catch let error as TOMLError {
+            throw ConfigurationError([ConfigProblem(file: path, line: error.line, key: "", message: error.message)])
+        }
+        var root = TOMLReader(file: path, table: document)
+        var storagePath = resolve("plenum.sqlite", against: base)
+        if let (table, line) = root.table("storage") {
+            var storage = TOMLReader(file: path, table: table, prefix: "storage", line: line)
+            if let p = storage.string("path") { storagePath = resolve(p, against: base) }
+            storage.rejectUnknownKeys()
+            problems += storage.problems
+        }
+        let channelsDirectory = resolve(root.string("channels") ?? "../proposals", against: base)
+        var chains: [String: Chain] = [:]
+        if let (table, _) = root.table("chains", required: true) {
+            for name in table.keys {
+                guard case .table(let t)? = table[name]?.value else {
+                    problems.append(ConfigProblem(file: path, line: table[name]?.line, key: "chains.\(name)", message: "must be a table"))
+                    continue
+                }
+                var chain = TOMLReader(file: path, table: t, prefix: "chains.\(name)", line: table[name]?.line)
+                let chainId = chain.integer("chain_id", required: true, range: 1...Int64.max)
+                let urls = chain.stringArray("rpc", required: true) ?? []
+                if urls.isEmpty { chain.problem("rpc", "needs at least one JSON-RPC URL") }
+                for url in urls where !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+                    chain.problem("rpc", "\"\(RPCEndpoint.host(of: url))…\" is not an http:// or https:// URL")
+                }
+                let confirmations = chain.integer("confirmations", range: 0...10_000) ?? 12
+                let poll = chain.duration("poll_interval") ?? .seconds(2)
+                let timeout = chain.duration("request_timeout") ?? .seconds(10)
+                let maxRange = chain.integer("max_log_range", range: 1...1_000_000) ?? 2000
+                chain.rejectUnknownKeys()
+                problems += chain.problems
+                if let chainId {
+                    chains[name] = Chain(
+                        name: name, chainId: UInt64(chainId), rpc: urls.enumerated().map { RPCEndpoint(url: $1, name: "\(name)-\($0)") },
+                        confirmations: UInt64(confirmations), pollInterval: poll, requestTimeout: timeout, maxLogRange: UInt64(maxRange))
+                }
+            }
+            if table.keys.isEmpty {
+                problems.append(ConfigProblem(file: path, line: nil, key: "chains", message: "define at least one [chains.NAME]"))
+            }
+        }
+        root.rejectUnknownKeys(except: PlenumConfiguration.reservedSections)
+        problems += root.problems
+
+        var channels: [Channel] = []
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: channelsDirectory)) ?? []).filter { $0.hasSuffix(".toml") }
+            .sorted()
+        if !FileManager.default.fileExists(atPath: channelsDirectory) {
+            problems.append(ConfigProblem(file: path, line: nil, key: "channels", message: "folder \(channelsDirectory) does not exist"))
+        }
+        for name in files {
+            let file = (channelsDirectory as NSString).appendingPathComponent(name)
+            do {
+                channels.append(try loadChannel(file: file, chains: chains))
+            } catch let error as ConfigurationError {
+                problems += error.problems
+            }
+        }
+        guard problems.isEmpty else { throw ConfigurationError(problems) }
+        return PlenumConfiguration(
+            file: path, storagePath: storagePath, channelsDirectory: channelsDirectory, chains: chains, channels: channels)
+    }
+
+    /// Sections that later parts of Plenum read (the hub, the bot, webhooks, the admin API).
+    static let reservedSections: Set<String> = ["hub", "bot", "webhooks", "admin", "log"]
+
+    static func loadChannel(file: String, chains: [String: Chain]) throws -> Channel {
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+            throw ConfigurationError([ConfigProblem(file: file, line: nil, key: "", message: "cannot read the file")])
+        }
+        let document: TOMLTable
+        do { document = try TOMLParser.parse(text) } catch let error as TOMLError {
+            throw ConfigurationError([ConfigProblem(file: file, line: error.line, key: "", message: error.message)])
+        }
+        var reader = TOMLReader(file: file, table: document)
+        let stem = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+        let name = reader.string("name") ?? stem
+        let chain = reader.string("chain", required: true)
+        if let chain, chains[chain] == nil {
+            reader.problem(
+                "chain", "\"\(chain)\" is not a chain of the service configuration (known: \(chains.keys.sorted().joined(separator: ", ")))"
+            )
+        }
+        let governor = reader.address("governor", required: true)
+        let start = reader.integer("start_block", required: true)
+        let confirmations = reader.integer("confirmations", range: 0...10_000)
+        reader.rejectUnknownKeys(except: channelSections)
+        guard reader.problems.isEmpty, let chain, let governor, let start else { throw ConfigurationError(reader.problems) }
+        return Channel(
+            name: name, file: file, chain: chain, governor: governor, startBlock: UInt64(start),
+            confirmations: confirmations.map(UInt64.init))
+    }
+
+    /// Channel sections read by the bot (voting system, quorum, power, gating, reminders, webhooks).
+    static let channelSections: Set<String> = ["title", "voting", "quorum", "power", "gating", "reminders", "webhooks", "votes"]
+
+    static func resolve(_ path: String, against base: String) -> String {
+        if path.hasPrefix("/") { return path }
+        return ((base.isEmpty ? "." : base) as NSString).appendingPathComponent(path)
+    }
+}
