@@ -6,6 +6,6 @@ struct Plenum: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plenum",
         abstract: "DAO votes in chat, verifiable by anyone.",
-        subcommands: [Keys.self, Sign.self, Verify.self]
+        subcommands: [Keys.self, Sign.self, Verify.self, Tally.self]
     )
 }
