@@ -1,5 +1,4 @@
 import ArgumentParser
-
 import Ethereum
 import Governance
 
@@ -46,7 +45,8 @@ enum TallyFile {
     static func read(_ document: JSON) throws -> (TallyRules, [TallyBallot]) {
         guard let root = document.objectValue else { throw CLIFailure.input("the tally file must be a JSON object") }
         for key in root.keys where !["system", "choices", "votes", "quorum", "threshold", "quorumChoices"].contains(key) {
-            throw CLIFailure.input("unknown member \"\(key.prefix(40))\" (expected system, choices, votes, quorum, threshold, quorumChoices)")
+            throw CLIFailure.input(
+                "unknown member \"\(key.prefix(40))\" (expected system, choices, votes, quorum, threshold, quorumChoices)")
         }
         let systems = VotingSystem.allCases.map(\.rawValue).joined(separator: ", ")
         guard let name = root["system"]?.stringValue, let system = VotingSystem(rawValue: name) else {
@@ -79,7 +79,9 @@ enum TallyFile {
             counting = .choices(Set(indices))
         }
         let rules: TallyRules
-        do { rules = try TallyRules(system: system, choices: choices, quorum: quorum, quorumCounting: counting, threshold: threshold) } catch {
+        do {
+            rules = try TallyRules(system: system, choices: choices, quorum: quorum, quorumCounting: counting, threshold: threshold)
+        } catch {
             throw CLIFailure.input("\(error)")
         }
         guard let votes = root["votes"]?.arrayValue else { throw CLIFailure.input("votes must be an array") }
@@ -115,7 +117,8 @@ enum TallyFile {
         let rules = report.rules, outcome = report.outcome
         var object = JSONObject([
             ("system", .string(rules.system.rawValue)), ("choices", .array(rules.choices.map { .string($0) })),
-            ("scores", .array(report.scores.map { .string($0.description) })), ("scoreDecimals", .number(String(rules.system.scoreDecimals))),
+            ("scores", .array(report.scores.map { .string($0.description) })),
+            ("scoreDecimals", .number(String(rules.system.scoreDecimals))),
             ("validVotes", .number(String(report.validVotes))), ("invalidVotes", .number(String(report.invalidVotes))),
             ("validWeight", .string("\(report.validWeight)")), ("invalidWeight", .string("\(report.invalidWeight)")),
             ("voters", .number(String(report.voters))), ("quorum", rules.quorum.map { .string($0.description) } ?? .null),
@@ -129,7 +132,8 @@ enum TallyFile {
                 .array(
                     report.invalidBallots.map {
                         [
-                            "index": .number(String($0.position)), "voter": .string($0.voter.checksummed), "rule": .string($0.reason.rule.rawValue),
+                            "index": .number(String($0.position)), "voter": .string($0.voter.checksummed),
+                            "rule": .string($0.reason.rule.rawValue),
                             "reason": .string($0.reason.description),
                         ]
                     })
@@ -139,7 +143,8 @@ enum TallyFile {
             object["rounds"] = .array(
                 report.rounds.map { round in
                     [
-                        "counts": .array(round.counts.map { .string("\($0)") }), "candidates": .array(round.candidates.map { .number(String($0)) }),
+                        "counts": .array(round.counts.map { .string("\($0)") }),
+                        "candidates": .array(round.candidates.map { .number(String($0)) }),
                         "eliminated": round.eliminated.map { .number(String($0)) } ?? .null,
                     ]
                 })
@@ -154,15 +159,22 @@ enum TallyFile {
 
     static func text(_ report: TallyReport) -> String {
         let rules = report.rules, outcome = report.outcome
-        var lines = ["\(rules.system): \(rules.choices.count) choices, scores " + (rules.system.scoreDecimals == 0 ? "exact" : "at 18 decimals")]
+        var lines = [
+            "\(rules.system): \(rules.choices.count) choices, scores " + (rules.system.scoreDecimals == 0 ? "exact" : "at 18 decimals")
+        ]
         let width = min(40, rules.choices.map(\.count).max() ?? 0)
         for (i, choice) in rules.choices.enumerated() {
-            let label = choice.count > width ? String(choice.prefix(width - 1)) + "…" : choice.padding(toLength: width, withPad: " ", startingAt: 0)
+            let label =
+                choice.count > width ? String(choice.prefix(width - 1)) + "…" : choice.padding(toLength: width, withPad: " ", startingAt: 0)
             lines.append("  \(i + 1). \(label)  \(report.scores[i])")
         }
-        lines.append("valid ballots: \(report.validVotes) (weight \(report.validWeight)); invalid: \(report.invalidVotes) (weight \(report.invalidWeight))")
+        lines.append(
+            "valid ballots: \(report.validVotes) (weight \(report.validWeight)); invalid: \(report.invalidVotes) (weight \(report.invalidWeight))"
+        )
         if let quorum = rules.quorum {
-            lines.append("quorum: \(quorum), counted \(outcome.quorumVotes) (\(rules.quorumCounting)): \(outcome.quorumReached ? "reached" : "not reached")")
+            lines.append(
+                "quorum: \(quorum), counted \(outcome.quorumVotes) (\(rules.quorumCounting)): \(outcome.quorumReached ? "reached" : "not reached")"
+            )
         }
         var verdict = "outcome: \(outcome.kind.rawValue)"
         if let w = outcome.winningChoice { verdict += ", choice \(w) (\(rules.choices[w - 1]))" }
@@ -171,7 +183,9 @@ enum TallyFile {
         for ballot in report.invalidBallots.prefix(50) {
             lines.append("  invalid votes[\(ballot.position)] \(ballot.voter): \(ballot.reason)")
         }
-        if report.invalidBallots.count > 50 { lines.append("  … and \(report.invalidBallots.count - 50) more invalid ballots (see --json)") }
+        if report.invalidBallots.count > 50 {
+            lines.append("  … and \(report.invalidBallots.count - 50) more invalid ballots (see --json)")
+        }
         return lines.joined(separator: "\n")
     }
 }
