@@ -27,6 +27,12 @@ public enum QuorumRequirement: Hashable, Sendable, CustomStringConvertible {
         /// The value read from the chain (governor quorum or token supply) and its block, when one was read.
         public let readValue: UInt256?
         public let readBlock: BlockRef?
+
+        public init(amount: UInt256?, readValue: UInt256?, readBlock: BlockRef?) {
+            self.amount = amount
+            self.readValue = readValue
+            self.readBlock = readBlock
+        }
     }
 
     static let quorumFunction = try! ABIFunction("quorum(uint256) returns (uint256)")
