@@ -16,6 +16,8 @@ Generators take --seed and --count so that every failing case can be reproduced.
                  with ballots the same key signed for another chain, governor, proposal or space
   sha256-texts   SHA-256 of UTF-8 texts (to compare type layouts with Snapshot's hashedTypes.json)
   typed-sign     sign given EIP-712 typed data with given keys: digests and signatures
+  snapshot-tally scores in floating point by Snapshot's published counting rules (snapshot.js
+                 src/voting), restated here, to show Plenum's exact tallies follow the same semantics
 
 Value notation shared with the Swift side: integers as decimal strings, addresses as EIP-55
 strings, bytes and bytesN as 0x hex, strings as JSON strings, arrays and tuples as JSON arrays.
@@ -23,6 +25,7 @@ strings, bytes and bytesN as 0x hex, strings as JSON strings, arrays and tuples 
 import argparse
 import hashlib
 import json
+import math
 import random
 import sys
 
@@ -457,11 +460,75 @@ def typed_sign(args):
     return out
 
 
+# ---------------------------------------------------------------- Snapshot's counting, in floats
+def snapshot_scores(system, n, votes):
+    """Scores as Snapshot computes them (doubles). Votes: [{"choice": …, "balance": number}], all valid."""
+    total = sum(v["balance"] for v in votes)
+    if system in ("basic", "single-choice"):
+        return [sum(v["balance"] for v in votes if v["choice"] == c) for c in range(1, n + 1)]
+    if system == "approval":
+        return [sum(v["balance"] for v in votes if c in v["choice"]) for c in range(1, n + 1)]
+    if system in ("weighted", "quadratic"):
+        def share(v, c):
+            amounts = {int(k): float(x) for k, x in v["choice"].items()}
+            whole = sum(amounts.values())
+            return amounts.get(c, 0.0) / whole if whole else 0.0
+        if system == "weighted":
+            raw = [sum(share(v, c) * v["balance"] for v in votes) for c in range(1, n + 1)]
+        else:
+            raw = [sum(math.sqrt(share(v, c) * v["balance"]) for v in votes) ** 2 for c in range(1, n + 1)]
+        whole = sum(raw)
+        return [r / whole * total if whole else 0.0 for r in raw]
+    if system == "ranked-choice":
+        ballots = [(list(v["choice"]), v["balance"]) for v in votes if v["balance"] > 0]
+        while True:
+            counts = {}
+            for ranking, w in ballots:
+                counts[ranking[0]] = counts.get(ranking[0], 0) + w
+            live = sum(w for _, w in ballots)
+            top = max(counts.values(), default=0)
+            if top > live / 2 or len(counts) < 3:
+                return [counts.get(c, 0) for c in range(1, n + 1)]
+            loser = min(sorted(counts), key=lambda c: counts[c])  # the first (lowest) of the least
+            ballots = [([c for c in r if c != loser], w) for r, w in ballots]
+    if system == "copeland":
+        margin = [[0.0] * n for _ in range(n)]
+        support = [0.0] * n
+        for v in votes:
+            r = v["choice"]
+            for a in range(len(r)):
+                for b in range(a + 1, len(r)):
+                    margin[r[a] - 1][r[b] - 1] += v["balance"]
+                    margin[r[b] - 1][r[a] - 1] -= v["balance"]
+                    support[r[a] - 1] += v["balance"]
+        points = [0.0] * n
+        for i in range(n):
+            for j in range(n):
+                if i != j:
+                    m = margin[i][j]
+                    if m > 0:
+                        points[i] += 1
+                    elif m < 0:
+                        points[j] += 1
+                    else:
+                        points[i] += 0.5
+                        points[j] += 0.5
+        if total > 0 and n > 1:
+            points = [p + 0.5 * support[i] / ((n - 1) * total) for i, p in enumerate(points)]
+        whole = sum(points)
+        return [p / whole * total for p in points] if whole > 0 else [total / n] * n
+    raise ValueError(system)
+
+
+def snapshot_tally(args):
+    return [snapshot_scores(c["system"], c["choiceCount"], c["votes"]) for c in json.load(sys.stdin)]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=["abi-gen", "abi-check", "personal-gen", "typed-gen", "recover-check",
                                             "keystore-gen", "keystore-check", "ballot-gen", "sha256-texts",
-                                            "typed-sign"])
+                                            "typed-sign", "snapshot-tally"])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--count", type=int, default=10)
     args = parser.parse_args()
