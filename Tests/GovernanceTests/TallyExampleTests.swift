@@ -29,7 +29,8 @@ struct TallyExampleTests {
         #expect(passed.outcome.quorumVotes == 700)  // For + Abstain
         #expect(passed.outcome.kind == .passed && passed.outcome.winningChoice == 1)
         #expect(try run(.basic, [], votes, quorum: 701).outcome.kind == .noQuorum)
-        #expect(try run(.basic, [], votes, threshold: .supermajority(numerator: 2, denominator: 3)).outcome.kind == .defeated)  // 600/1000 < 2/3
+        // 600 / (600 + 400) < 2/3
+        #expect(try run(.basic, [], votes, threshold: .supermajority(numerator: 2, denominator: 3)).outcome.kind == .defeated)
         #expect(try run(.basic, [], [(1, 5), (2, 5)]).outcome.kind == .defeated)  // a tie does not pass
         #expect(try run(.basic, [], []).outcome.kind == .defeated)
     }
