@@ -22,15 +22,6 @@ struct WeightSum: Hashable, Sendable {
         if carry { l4 &+= 1 }
     }
 
-    mutating func add(_ other: WeightSum) {
-        var carry = false
-        (l0, carry) = l0.addingReportingOverflow(other.l0)
-        l1 = add3(l1, other.l1, &carry)
-        l2 = add3(l2, other.l2, &carry)
-        l3 = add3(l3, other.l3, &carry)
-        l4 = l4 &+ other.l4 &+ (carry ? 1 : 0)
-    }
-
     @inline(__always)
     private func add3(_ a: UInt64, _ b: UInt64, _ carry: inout Bool) -> UInt64 {
         let (s1, o1) = a.addingReportingOverflow(b)
