@@ -12,12 +12,21 @@ Generators take --seed and --count so that every failing case can be reproduced.
   keystore-gen   keystore v3 files encrypted by eth-account
   keystore-check decrypt Swift-made keystores with eth-account
   tx-gen         random EIP-1559 transactions signed by eth-account
+  ballot-gen     governor ballots (OpenZeppelin Ballot/ExtendedBallot, Bravo) and Snapshot votes (every
+                 accepted Vote layout) signed by eth-account, some as EIP-2098 compact signatures, each
+                 with ballots the same key signed for another chain, governor, proposal or space
+  sha256-texts   SHA-256 of UTF-8 texts (to compare type layouts with Snapshot's hashedTypes.json)
+  typed-sign     sign given EIP-712 typed data with given keys: digests and signatures
+  snapshot-tally scores in floating point by Snapshot's published counting rules (snapshot.js
+                 src/voting), restated here, to show Plenum's exact tallies follow the same semantics
 
 Value notation shared with the Swift side: integers as decimal strings, addresses as EIP-55
 strings, bytes and bytesN as 0x hex, strings as JSON strings, arrays and tuples as JSON arrays.
 """
 import argparse
+import hashlib
 import json
+import math
 import random
 import sys
 
@@ -320,10 +329,232 @@ def keystore_check(args):
     return results
 
 
+# ---------------------------------------------------------------- ballots
+SNAPSHOT_TAILS = {"address": [[], ["app"], ["metadata"], ["reason", "app"], ["reason", "app", "metadata"]],
+                  "string": [["reason", "app", "metadata"]]}
+# Every Vote layout Snapshot's sequencer accepts: (from type, proposal type, choice type, optional fields).
+SNAPSHOT_LAYOUTS = [(f, p, c, tail) for f in ("address", "string") for p in ("string", "bytes32")
+                    for c in ("uint32", "uint32[]", "string") for tail in SNAPSHOT_TAILS[f]]
+
+
+def to_compact(sig65):
+    """EIP-2098: r ‖ (yParity << 255 | s)."""
+    r, s_, v = sig65[:32], bytearray(sig65[32:64]), sig65[64]
+    s_[0] |= (v - 27) << 7
+    return bytes(r) + bytes(s_)
+
+
+def random_address(rng):
+    return to_checksum_address(bytes(rng.getrandbits(8) for _ in range(20)))
+
+
+def sign_typed(rng, data, key, compact_share=0.3):
+    signable = encode_typed_data(full_message=data)
+    signed = Account.sign_message(signable, key)
+    sig = bytes(signed.signature)
+    compact = rng.random() < compact_share
+    return ("0x" + (to_compact(sig) if compact else sig).hex()), compact, "0x" + _hash_eip191_message(signable).hex()
+
+
+def governor_ballot(rng, form, ctx, voter, overrides=None):
+    o = dict(ctx, **(overrides or {}))
+    if form == "bravo-ballot" and o["version"] is None:
+        domain_types = [("name", "string"), ("chainId", "uint256"), ("verifyingContract", "address")]
+    else:
+        domain_types = [("name", "string"), ("version", "string"), ("chainId", "uint256"), ("verifyingContract", "address")]
+    domain = {"name": o["name"], "version": o["version"], "chainId": o["chainId"], "verifyingContract": o["governor"]}
+    domain = {n: domain[n] for n, _ in domain_types}
+    fields = [("proposalId", "uint256"), ("support", "uint8")]
+    message = {"proposalId": o["proposalId"], "support": o["support"]}
+    if form != "bravo-ballot":
+        fields += [("voter", "address"), ("nonce", "uint256")]
+        message.update(voter=voter, nonce=o["nonce"])
+    if form == "oz-extended-ballot":
+        fields += [("reason", "string"), ("params", "bytes")]
+        message.update(reason=o["reason"], params=o["params"])
+    primary = "ExtendedBallot" if form == "oz-extended-ballot" else "Ballot"
+    return {"types": {"EIP712Domain": [{"name": n, "type": t} for n, t in domain_types],
+                      primary: [{"name": n, "type": t} for n, t in fields]},
+            "primaryType": primary, "domain": domain, "message": message}
+
+
+def snapshot_vote(rng, layout, ctx, voter, overrides=None):
+    o = dict(ctx, **(overrides or {}))
+    from_type, proposal_type, choice_type, tail = layout
+    fields = [("from", from_type), ("space", "string"), ("timestamp", "uint64"), ("proposal", proposal_type),
+              ("choice", choice_type)] + [(t, "string") for t in tail]
+    message = {"from": voter, "space": o["space"], "timestamp": o["timestamp"], "proposal": o["proposal"],
+               "choice": o["choice"][choice_type]}
+    for t in tail:
+        message[t] = o[t]
+    domain = {"name": "snapshot", "version": "0.1.4"}
+    domain_types = [{"name": "name", "type": "string"}, {"name": "version", "type": "string"}]
+    if o["withChainId"]:
+        domain["chainId"] = o["chainId"]
+        domain_types.append({"name": "chainId", "type": "uint256"})
+    return {"types": {"EIP712Domain": domain_types, "Vote": [{"name": n, "type": t} for n, t in fields]},
+            "primaryType": "Vote", "domain": domain, "message": message}
+
+
+def envelope_body(rng, data, signature, voter, snapshot_form):
+    if snapshot_form:
+        types = {k: v for k, v in data["types"].items() if k != "EIP712Domain"}  # as snapshot.js sends them
+        return {"address": voter, "sig": signature, "data": {"domain": data["domain"], "types": types,
+                                                             "message": data["message"]}}
+    body = dict(data)
+    if rng.random() < 0.3:
+        body["types"] = {k: v for k, v in data["types"].items() if k != "EIP712Domain"}
+    body["signature"] = signature
+    return body
+
+
+def ballot_gen(args):
+    rng = random.Random(args.seed)
+    forms = ["oz-ballot", "oz-extended-ballot", "bravo-ballot"]
+    cases = []
+    for i in range(args.count):
+        key = random_key(rng)
+        voter = Account.from_key(key).address
+        chain_id = rng.choice([1, 10, 8453, 131277322940537])
+        if i % 2 == 0:
+            form = forms[(i // 2) % 3]
+            ctx = {"chainId": chain_id, "governor": random_address(rng),
+                   "name": rng.choice(["Plenum Governor", "Uniswap Governor", "ENS Governor", "Gov é 中"]),
+                   "version": None if form == "bravo-ballot" and rng.random() < 0.5 else "1",
+                   "proposalId": rng.choice([rng.getrandbits(256), rng.randint(1, 1000)]),
+                   "support": rng.randint(0, 2), "nonce": rng.randint(0, 5),
+                   "reason": random_text(rng, rng.choice([0, 5, 40])),
+                   "params": "0x" + bytes(rng.getrandbits(8) for _ in range(rng.choice([0, 4, 33]))).hex()}
+            build = lambda overrides=None: governor_ballot(rng, form, ctx, voter, overrides)
+            foreign = [("wrong-chain", {"chainId": chain_id + 1}), ("wrong-contract", {"governor": random_address(rng)}),
+                       ("wrong-proposal", {"proposalId": (ctx["proposalId"] + 1) % 2 ** 256})]
+            kind, system, snapshot_form = form, "basic", False
+        else:
+            layout = SNAPSHOT_LAYOUTS[(i // 2) % len(SNAPSHOT_LAYOUTS)]
+            from_type, proposal_type, choice_type, tail = layout
+            system = {"uint32": "single-choice", "uint32[]": rng.choice(["approval", "ranked-choice"]),
+                      "string": rng.choice(["weighted", "quadratic"])}[choice_type]
+            ranking = [1, 2, 3, 4, 5]
+            rng.shuffle(ranking)
+            amounts = {str(k): rng.randint(1, 9) for k in rng.sample(range(1, 6), rng.randint(1, 5))}
+            proposal = "0x" + bytes(rng.getrandbits(8) for _ in range(32)).hex()
+            if proposal_type == "string" and rng.random() < 0.3:
+                proposal = "Qm" + "".join(rng.choice("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ123456789")
+                                          for _ in range(44))
+            ctx = {"chainId": chain_id, "withChainId": rng.random() < 0.2,
+                   "space": rng.choice(["plenum.eth", "ens.eth", "s:dao.eth", "uniswapgovernance.eth"]),
+                   "timestamp": rng.randint(1_700_000_000, 1_800_000_000), "proposal": proposal,
+                   "choice": {"uint32": rng.randint(1, 5),
+                              "uint32[]": ranking if system == "ranked-choice" else ranking[:rng.randint(0, 5)],
+                              "string": json.dumps(amounts, separators=(",", ":"))},
+                   "reason": random_text(rng, rng.choice([0, 5, 40])), "app": rng.choice(["", "snapshot", "plenum"]),
+                   "metadata": "{}"}
+            build = lambda overrides=None: snapshot_vote(rng, layout, ctx, voter, overrides)
+            other_proposal = "0x" + bytes(rng.getrandbits(8) for _ in range(32)).hex()
+            foreign = [("wrong-space", {"space": ctx["space"] + "x"}), ("wrong-proposal", {"proposal": other_proposal})]
+            if ctx["withChainId"]:
+                foreign.append(("wrong-chain", {"chainId": chain_id + 1}))
+            kind, snapshot_form = "snapshot-vote", rng.random() < 0.4
+        data = build()
+        signature, compact, digest = sign_typed(rng, data, key)
+        case = {"kind": kind, "system": system, "context": ctx, "address": voter, "digest": digest,
+                "compact": compact, "body": envelope_body(rng, data, signature, voter, snapshot_form), "foreign": []}
+        for reason, overrides in foreign:
+            other = build(overrides)
+            sig, _, _ = sign_typed(rng, other, key, compact_share=0)
+            case["foreign"].append({"reason": reason, "body": envelope_body(rng, other, sig, voter, snapshot_form)})
+        if kind != "snapshot-vote":
+            case["context"] = dict(ctx, proposalId=str(ctx["proposalId"]))
+            for f in case["foreign"]:
+                f["body"]["message"]["proposalId"] = str(f["body"]["message"]["proposalId"])
+            case["body"]["message"]["proposalId"] = str(case["body"]["message"]["proposalId"])
+        cases.append(case)
+    return cases
+
+
+def sha256_texts(args):
+    return [hashlib.sha256(t.encode()).hexdigest() for t in json.load(sys.stdin)]
+
+
+def typed_sign(args):
+    out = []
+    for case in json.load(sys.stdin):
+        signable = encode_typed_data(full_message=case["typedData"])
+        signed = Account.sign_message(signable, case["key"])
+        out.append({"digest": "0x" + _hash_eip191_message(signable).hex(), "signature": "0x" + signed.signature.hex(),
+                    "address": Account.from_key(case["key"]).address})
+    return out
+
+
+# ---------------------------------------------------------------- Snapshot's counting, in floats
+def snapshot_scores(system, n, votes):
+    """Scores as Snapshot computes them (doubles). Votes: [{"choice": …, "balance": number}], all valid."""
+    total = sum(v["balance"] for v in votes)
+    if system in ("basic", "single-choice"):
+        return [sum(v["balance"] for v in votes if v["choice"] == c) for c in range(1, n + 1)]
+    if system == "approval":
+        return [sum(v["balance"] for v in votes if c in v["choice"]) for c in range(1, n + 1)]
+    if system in ("weighted", "quadratic"):
+        def share(v, c):
+            amounts = {int(k): float(x) for k, x in v["choice"].items()}
+            whole = sum(amounts.values())
+            return amounts.get(c, 0.0) / whole if whole else 0.0
+        if system == "weighted":
+            raw = [sum(share(v, c) * v["balance"] for v in votes) for c in range(1, n + 1)]
+        else:
+            raw = [sum(math.sqrt(share(v, c) * v["balance"]) for v in votes) ** 2 for c in range(1, n + 1)]
+        whole = sum(raw)
+        return [r / whole * total if whole else 0.0 for r in raw]
+    if system == "ranked-choice":
+        ballots = [(list(v["choice"]), v["balance"]) for v in votes if v["balance"] > 0]
+        while True:
+            counts = {}
+            for ranking, w in ballots:
+                counts[ranking[0]] = counts.get(ranking[0], 0) + w
+            live = sum(w for _, w in ballots)
+            top = max(counts.values(), default=0)
+            if top > live / 2 or len(counts) < 3:
+                return [counts.get(c, 0) for c in range(1, n + 1)]
+            loser = min(sorted(counts), key=lambda c: counts[c])  # the first (lowest) of the least
+            ballots = [([c for c in r if c != loser], w) for r, w in ballots]
+    if system == "copeland":
+        margin = [[0.0] * n for _ in range(n)]
+        support = [0.0] * n
+        for v in votes:
+            r = v["choice"]
+            for a in range(len(r)):
+                for b in range(a + 1, len(r)):
+                    margin[r[a] - 1][r[b] - 1] += v["balance"]
+                    margin[r[b] - 1][r[a] - 1] -= v["balance"]
+                    support[r[a] - 1] += v["balance"]
+        points = [0.0] * n
+        for i in range(n):
+            for j in range(n):
+                if i != j:
+                    m = margin[i][j]
+                    if m > 0:
+                        points[i] += 1
+                    elif m < 0:
+                        points[j] += 1
+                    else:
+                        points[i] += 0.5
+                        points[j] += 0.5
+        if total > 0 and n > 1:
+            points = [p + 0.5 * support[i] / ((n - 1) * total) for i, p in enumerate(points)]
+        whole = sum(points)
+        return [p / whole * total for p in points] if whole > 0 else [total / n] * n
+    raise ValueError(system)
+
+
+def snapshot_tally(args):
+    return [snapshot_scores(c["system"], c["choiceCount"], c["votes"]) for c in json.load(sys.stdin)]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=["abi-gen", "abi-check", "personal-gen", "typed-gen", "recover-check",
-                                            "keystore-gen", "keystore-check", "tx-gen"])
+                                            "keystore-gen", "keystore-check", "tx-gen", "ballot-gen", "sha256-texts",
+                                            "typed-sign", "snapshot-tally"])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--count", type=int, default=10)
     args = parser.parse_args()
