@@ -39,8 +39,11 @@ public final class SQLiteStore: Sendable {
 }
 
 /// The schema as an append-only list of named steps. Never edit a step once shipped: add one.
+/// Each area keeps its steps in its own list; `all` fixes the order in which they apply.
 enum Migrations {
-    static let all: [(String, String)] = [
+    static var all: [(String, String)] { chainWatch + chat + bot }
+
+    static let chainWatch: [(String, String)] = [
         (
             "2026-11-27-chainwatch",
             """
