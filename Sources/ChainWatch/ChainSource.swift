@@ -11,9 +11,41 @@ public protocol ChainSource: Sendable {
     func logs(_ filter: LogFilter) async throws -> [Log]
     /// `eth_call` pinned to a block.
     func call(to: Address, data: [UInt8], at block: BlockReference) async throws -> [UInt8]
+    /// Several `eth_call`s at once (one batch over JSON-RPC); each answer is the return data or the node's error.
+    func calls(_ requests: [PinnedCall]) async throws -> [Result<[UInt8], RPCError>]
+}
+
+/// An `eth_call` and the block it is pinned to.
+public struct PinnedCall: Hashable, Sendable {
+    public let to: Address
+    public let data: [UInt8]
+    public let block: BlockReference
+
+    public init(to: Address, data: [UInt8], block: BlockReference) {
+        self.to = to
+        self.data = data
+        self.block = block
+    }
 }
 
 extension RPCClient: ChainSource {
+    public func calls(_ requests: [PinnedCall]) async throws -> [Result<[UInt8], RPCError>] {
+        let answers = try await batch(
+            requests.map { r in
+                RPCCall("eth_call", [["to": .string(r.to.lowercased), "data": .string(Hex.encode(r.data))], r.block.stateParameter])
+            })
+        return try answers.map { answer in
+            switch answer {
+            case .success(let json):
+                guard let s = json.stringValue, let bytes = try? Hex.decode(s, requirePrefix: true) else {
+                    throw RPCClientError.unexpectedResult(method: "eth_call", "result is not hex")
+                }
+                return .success(bytes)
+            case .failure(let error): return .failure(error)
+            }
+        }
+    }
+
     public func headNumber() async throws -> UInt64 { try await blockNumber() }
 
     public func headers(_ numbers: [UInt64]) async throws -> [UInt64: BlockHeader] {

@@ -192,44 +192,61 @@ public actor GovernorWatcher {
         return found
     }
 
-    /// Decodes logs; for each new proposal, reads what the governor says about it at that block.
+    /// Decodes logs; for each new proposal, reads what the governor says about it at that block
+    /// (all of a range's proposals in one batch).
     func records(for logs: [Log]) async throws -> [ChainEventRecord] {
-        var out: [ChainEventRecord] = []
+        var decoded: [(Log, Result<GovernorEvent, GovernorEventError>)] = []
+        var reads: [PinnedCall] = []
         for log in logs {
+            do {
+                let event = try GovernorEvent(log: log)
+                decoded.append((log, .success(event)))
+                if case .proposalCreated(let p) = event {
+                    let block = BlockReference.hash(log.blockHash, requireCanonical: true)
+                    for function in [Self.proposalSnapshotFunction, Self.proposalDeadlineFunction, Self.stateFunction] {
+                        reads.append(PinnedCall(to: id.governor, data: try function.encodeCall([.uint(p.proposalId)]), block: block))
+                    }
+                }
+            } catch let error as GovernorEventError {
+                logger.error("undecodable governor log", metadata: ["block": "\(log.blockNumber)", "error": "\(error)"])
+                decoded.append((log, .failure(error)))
+            }
+        }
+        var answers = reads.isEmpty ? [] : try await source.calls(reads)[...]
+        var out: [ChainEventRecord] = []
+        for (log, event) in decoded {
+            var reading: ProposalReading?
+            if case .success(.proposalCreated) = event {
+                let three = Array(answers.prefix(3))
+                answers = answers.dropFirst(3)
+                reading = try proposalReading(three, blockHash: log.blockHash)
+            }
             let position = LogPosition(
                 blockNumber: log.blockNumber, blockHash: log.blockHash, transactionHash: log.transactionHash, logIndex: log.logIndex)
-            let event: Result<GovernorEvent, GovernorEventError>
-            do { event = .success(try GovernorEvent(log: log)) } catch let error as GovernorEventError {
-                logger.error("undecodable governor log", metadata: ["block": "\(log.blockNumber)", "error": "\(error)"])
-                event = .failure(error)
-            }
-            var reading: ProposalReading?
-            if case .success(.proposalCreated(let p)) = event {
-                reading = try await readProposal(p.proposalId, at: log.blockHash)
-            }
             out.append(ChainEventRecord(chainId: id.chainId, governor: id.governor, position: position, event: event, proposal: reading))
         }
         return out
     }
 
-    func readProposal(_ proposalId: UInt256, at blockHash: Hash32) async throws -> ProposalReading? {
-        let block = BlockReference.hash(blockHash, requireCanonical: true)
-        do {
-            let snapshot = try Self.proposalSnapshotFunction.decodeReturn(
-                try await source.call(to: id.governor, data: try Self.proposalSnapshotFunction.encodeCall([.uint(proposalId)]), at: block))
-            let deadline = try Self.proposalDeadlineFunction.decodeReturn(
-                try await source.call(to: id.governor, data: try Self.proposalDeadlineFunction.encodeCall([.uint(proposalId)]), at: block))
-            let state = try Self.stateFunction.decodeReturn(
-                try await source.call(to: id.governor, data: try Self.stateFunction.encodeCall([.uint(proposalId)]), at: block))
-            guard let s = snapshot.first?.uintValue, let d = deadline.first?.uintValue, let st = state.first?.uintValue?.uint64Value else {
+    /// `proposalSnapshot`, `proposalDeadline` and `state` answers; a block that left the chain aborts the step.
+    func proposalReading(_ answers: [Result<[UInt8], RPCError>], blockHash: Hash32) throws -> ProposalReading? {
+        var values: [UInt256] = []
+        for (answer, function) in zip(answers, [Self.proposalSnapshotFunction, Self.proposalDeadlineFunction, Self.stateFunction]) {
+            switch answer {
+            case .success(let data):
+                guard let v = try? function.decodeReturn(data).first?.uintValue else { return nil }
+                values.append(v)
+            case .failure(let error) where error.isRevert:
+                logger.warning("governor does not answer proposalSnapshot/proposalDeadline/state", metadata: ["error": "\(error)"])
                 return nil
+            case .failure(let error):
+                throw error  // e.g. the block is no longer canonical: the scan is read again
             }
-            return ProposalReading(
-                snapshot: s, deadline: d, state: UInt8(truncatingIfNeeded: st), clockMode: clockMode ?? .blocknumber, blockHash: blockHash)
-        } catch let error as RPCError where error.isRevert {
-            logger.warning("governor does not answer proposalSnapshot/proposalDeadline/state", metadata: ["error": "\(error)"])
-            return nil
         }
+        guard values.count == 3, let state = values[2].uint64Value else { return nil }
+        return ProposalReading(
+            snapshot: values[0], deadline: values[1], state: UInt8(truncatingIfNeeded: state), clockMode: clockMode ?? .blocknumber,
+            blockHash: blockHash)
     }
 
     func readClockMode() async throws -> ClockMode {

@@ -13,7 +13,7 @@ public enum BlockReference: Hashable, Sendable, CustomStringConvertible {
     public static let finalized = BlockReference.tag("finalized")
 
     /// The parameter as `eth_call`/`eth_getCode` take it.
-    var stateParameter: JSON {
+    public var stateParameter: JSON {
         switch self {
         case .number(let n): .string(Quantity.format(n))
         case .tag(let t): .string(t)

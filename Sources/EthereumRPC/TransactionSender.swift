@@ -31,11 +31,16 @@ public actor TransactionSender {
     let clock: any RPCClock
     var chainId: UInt64?
     var nextNonce: UInt64?
+    /// Fixed fees (max fee, tip) instead of asking the node before each transaction.
+    let fixedFees: (maxFee: UInt256, tip: UInt256)?
 
-    public init(client: RPCClient, key: PrivateKey, clock: any RPCClock = SystemRPCClock()) {
+    public init(
+        client: RPCClient, key: PrivateKey, clock: any RPCClock = SystemRPCClock(), fixedFees: (maxFee: UInt256, tip: UInt256)? = nil
+    ) {
         self.client = client
         self.key = key
         self.clock = clock
+        self.fixedFees = fixedFees
     }
 
     public var address: Address { key.address }
@@ -66,11 +71,15 @@ public actor TransactionSender {
             let estimate = try await quantity(client.call("eth_estimateGas", [.object(call)]))
             gas = estimate + estimate / 4 + 10_000
         }
-        let tip = UInt256(try await quantity(client.call("eth_maxPriorityFeePerGas")))
-        let price = UInt256(try await quantity(client.call("eth_gasPrice")))
+        let tip: UInt256, maxFee: UInt256
+        if let fixedFees {
+            (maxFee, tip) = fixedFees
+        } else {
+            tip = UInt256(try await quantity(client.call("eth_maxPriorityFeePerGas")))
+            maxFee = UInt256(try await quantity(client.call("eth_gasPrice"))) * 2 + tip
+        }
         let tx = EIP1559Transaction(
-            chainId: chain, nonce: nonce, maxPriorityFeePerGas: tip, maxFeePerGas: price * 2 + tip, gasLimit: gas, to: to, value: value,
-            data: data)
+            chainId: chain, nonce: nonce, maxPriorityFeePerGas: tip, maxFeePerGas: maxFee, gasLimit: gas, to: to, value: value, data: data)
         let raw = tx.signed(with: key)
         do {
             let answer = try await client.call("eth_sendRawTransaction", [.string(Hex.encode(raw))])

@@ -60,7 +60,8 @@ public struct TOMLParser {
             position += 2
             line += 1
         } else {
-            throw fail("unexpected text after the value: '\(String(decoding: bytes[position..<min(bytes.count, position + 20)], as: UTF8.self))'")
+            throw fail(
+                "unexpected text after the value: '\(String(decoding: bytes[position..<min(bytes.count, position + 20)], as: UTF8.self))'")
         }
     }
 
@@ -146,7 +147,9 @@ public struct TOMLParser {
                 switch existing.value {
                 case .table(let t):
                     if last {
-                        guard t.implicit && !t.explicitlyDefined else { throw fail("table [\(path.joined(separator: "."))] is defined twice") }
+                        guard t.implicit && !t.explicitlyDefined else {
+                            throw fail("table [\(path.joined(separator: "."))] is defined twice")
+                        }
                         try modify(steps) { table in
                             var t2 = t
                             t2.explicitlyDefined = true
@@ -213,7 +216,9 @@ public struct TOMLParser {
                 guard case .table(let t)? = table[k]?.value else { throw fail("internal: '\(k)' is not a table") }
                 table = t
             case .lastElement(let k):
-                guard case .array(let items)? = table[k]?.value, case .table(let t)? = items.last?.value else { throw fail("internal: '\(k)' is not an array of tables") }
+                guard case .array(let items)? = table[k]?.value, case .table(let t)? = items.last?.value else {
+                    throw fail("internal: '\(k)' is not an array of tables")
+                }
                 table = t
             }
         }
@@ -232,7 +237,8 @@ public struct TOMLParser {
             try modify(&inner, steps.dropFirst(), change)
             table.set(k, TOMLNode(.table(inner), line: node.line))
         case .lastElement(let k):
-            guard let node = table[k], case .array(var items) = node.value, let last = items.last, case .table(var inner) = last.value else { return }
+            guard let node = table[k], case .array(var items) = node.value, let last = items.last, case .table(var inner) = last.value
+            else { return }
             try modify(&inner, steps.dropFirst(), change)
             items[items.count - 1] = TOMLNode(.table(inner), line: last.line)
             table.set(k, TOMLNode(.array(items), line: node.line))
@@ -246,7 +252,10 @@ public struct TOMLParser {
             let table = try resolve(steps)
             let last = i == path.count - 1
             if last {
-                if let existing = table[key] { throw TOMLError(line: keyLine, message: "key '\(path.joined(separator: "."))' is defined twice (first on line \(existing.line))") }
+                if let existing = table[key] {
+                    throw TOMLError(
+                        line: keyLine, message: "key '\(path.joined(separator: "."))' is defined twice (first on line \(existing.line))")
+                }
                 try modify(steps) { $0.set(key, node) }
             } else if let existing = table[key] {
                 guard case .table(let t) = existing.value, t.implicit || !t.explicitlyDefined else {
@@ -354,7 +363,10 @@ public struct TOMLParser {
 
     mutating func parseNumber() throws -> TOMLValue {
         let start = position
-        while let c = peek, !(c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D || c == UInt8(ascii: ",") || c == UInt8(ascii: "]") || c == UInt8(ascii: "}") || c == UInt8(ascii: "#")) {
+        while let c = peek,
+            !(c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D || c == UInt8(ascii: ",") || c == UInt8(ascii: "]") || c == UInt8(ascii: "}")
+                || c == UInt8(ascii: "#"))
+        {
             position += 1
         }
         let text = String(decoding: bytes[start..<position], as: UTF8.self)
@@ -432,7 +444,8 @@ public struct TOMLParser {
         case UInt8(ascii: "\\"): out.append(0x5C)
         case UInt8(ascii: "u"), UInt8(ascii: "U"):
             let count = e == UInt8(ascii: "u") ? 4 : 8
-            guard position + count <= bytes.count, let v = UInt32(String(decoding: bytes[position..<(position + count)], as: UTF8.self), radix: 16),
+            guard position + count <= bytes.count,
+                let v = UInt32(String(decoding: bytes[position..<(position + count)], as: UTF8.self), radix: 16),
                 let scalar = Unicode.Scalar(v)
             else { throw fail("invalid unicode escape") }
             position += count

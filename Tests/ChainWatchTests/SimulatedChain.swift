@@ -162,6 +162,16 @@ final class SimulatedChain: ChainSource {
         }
     }
 
+    func calls(_ requests: [PinnedCall]) async throws -> [Result<[UInt8], RPCError>] {
+        var out: [Result<[UInt8], RPCError>] = []
+        for r in requests {
+            do { out.append(.success(try await call(to: r.to, data: r.data, at: r.block))) } catch let e as RPCError {
+                out.append(.failure(e))
+            }
+        }
+        return out
+    }
+
     func call(to: Address, data: [UInt8], at block: BlockReference) async throws -> [UInt8] {
         let selector = Array(data.prefix(4))
         if selector == (try ABIFunction("CLOCK_MODE()")).selector {
