@@ -43,7 +43,10 @@ struct TOMLParserTests {
         #expect(devnet["hex"]?.value == .integer(0xffff))
         #expect(devnet["neg"]?.value == .integer(-1000))
         #expect(devnet["poll_interval"]?.value == .float(2.5))
-        guard case .table(let point)? = devnet["point"]?.value, case .table(let y)? = point["y"]?.value else { Issue.record("point"); return }
+        guard case .table(let point)? = devnet["point"]?.value, case .table(let y)? = point["y"]?.value else {
+            Issue.record("point")
+            return
+        }
         #expect(y["z"]?.value == .string("two"))
         guard case .array(let hooks)? = doc["webhooks"]?.value, hooks.count == 2, case .table(let second) = hooks[1].value else {
             Issue.record("webhooks"); return
