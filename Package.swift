@@ -16,6 +16,8 @@ let package = Package(
         .library(name: "Governance", targets: ["Governance"]),
         .library(name: "EthereumRPC", targets: ["EthereumRPC"]),
         .library(name: "ChainWatch", targets: ["ChainWatch"]),
+        .library(name: "Storage", targets: ["Storage"]),
+        .library(name: "PlenumTesting", targets: ["PlenumTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -136,6 +138,11 @@ let package = Package(
                 "ChainWatch", "EthereumRPC", "Storage", "Ethereum", "PlenumTesting",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PlenumServiceTests",
+            dependencies: ["PlenumService", "Ethereum", "PlenumTesting"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -16,6 +16,10 @@ let package = Package(
             dependencies: [
                 .product(name: "Ethereum", package: "Plenum"),
                 .product(name: "CSecp256k1", package: "Plenum"),
+                .product(name: "EthereumRPC", package: "Plenum"),
+                .product(name: "ChainWatch", package: "Plenum"),
+                .product(name: "Storage", package: "Plenum"),
+                .product(name: "PlenumTesting", package: "Plenum"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]

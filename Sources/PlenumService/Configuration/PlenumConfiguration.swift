@@ -141,7 +141,7 @@ public struct PlenumConfiguration: Sendable {
     static let channelSections: Set<String> = ["title", "voting", "quorum", "power", "gating", "reminders", "webhooks", "votes"]
 
     static func resolve(_ path: String, against base: String) -> String {
-        if path.hasPrefix("/") { return path }
-        return ((base.isEmpty ? "." : base) as NSString).appendingPathComponent(path)
+        if path.hasPrefix("/") { return (path as NSString).standardizingPath }
+        return (((base.isEmpty ? "." : base) as NSString).appendingPathComponent(path) as NSString).standardizingPath
     }
 }

@@ -1,0 +1,63 @@
+import Ethereum
+import Foundation
+import PlenumService
+import PlenumTesting
+import Testing
+
+@Suite("Service configuration")
+struct ConfigurationTests {
+    func write(_ files: [String: String]) throws -> TemporaryDirectory {
+        let dir = try TemporaryDirectory()
+        for (name, text) in files {
+            let path = dir.file(name)
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        return dir
+    }
+
+    let service = """
+        [storage]
+        path = "../state/db.sqlite"
+        [chains.main]
+        chain_id = 1
+        rpc = ["https://rpc.example/v1/KEY", "http://127.0.0.1:8545"]
+        confirmations = 12
+        poll_interval = "500ms"
+        """
+
+    @Test func loadsTheServiceAndItsChannels() throws {
+        let dir = try write([
+            "config/plenum.toml": service,
+            "proposals/a.toml": "chain = \"main\"\ngovernor = \"0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512\"\nstart_block = 100\nconfirmations = 20\n[voting]\nsystem = \"basic\"\n",
+        ])
+        let c = try PlenumConfiguration.load(path: dir.file("config/plenum.toml"))
+        #expect(c.storagePath == (dir.file("state/db.sqlite") as NSString).standardizingPath)
+        let chain = try #require(c.chains["main"])
+        #expect(chain.chainId == 1 && chain.confirmations == 12 && chain.pollInterval == .milliseconds(500) && chain.rpc.count == 2)
+        #expect(chain.rpc[0].name == "main-0", "endpoint names never carry the URL (it may hold an API key)")
+        #expect(c.channels.map(\.name) == ["a"])
+        #expect(c.channels[0].startBlock == 100 && c.channels[0].confirmations == 20)
+    }
+
+    @Test func reportsEveryProblemWithFileLineAndKey() throws {
+        let dir = try write([
+            "config/plenum.toml": service + "\nfrobnicate = true\n[chains.other]\nrpc = \"ftp://x\"\npoll_interval = \"soon\"\n",
+            "proposals/b.toml": "chain = \"nope\"\ngovernor = \"0x1234\"\n",
+            "proposals/c.toml": "chain = \"main\"\ngovernor = [\n",
+        ])
+        let error = try #require(throws: ConfigurationError.self) { try PlenumConfiguration.load(path: dir.file("config/plenum.toml")) }
+        let lines = error.problems.map(\.description)
+        func has(_ file: String, _ line: Int?, _ key: String, _ words: String) -> Bool {
+            error.problems.contains { $0.file.hasSuffix(file) && $0.line == line && $0.key == key && $0.message.contains(words) }
+        }
+        #expect(has("plenum.toml", 8, "chains.main.frobnicate", "unknown key"), "\(lines)")
+        #expect(has("plenum.toml", 9, "chains.other.chain_id", "required"), "\(lines)")
+        #expect(has("plenum.toml", 10, "chains.other.rpc", "not an http"), "\(lines)")
+        #expect(has("plenum.toml", 11, "chains.other.poll_interval", "not a duration"), "\(lines)")
+        #expect(has("b.toml", 1, "chain", "not a chain"), "\(lines)")
+        #expect(has("b.toml", 2, "governor", "20 bytes"), "\(lines)")
+        #expect(has("b.toml", nil, "start_block", "required"), "\(lines)")
+        #expect(has("c.toml", 3, "", "unterminated array"), "\(lines)")
+    }
+}
