@@ -7,12 +7,17 @@ public protocol ChainSource: Sendable {
     func headNumber() async throws -> UInt64
     /// Canonical headers at these numbers; numbers beyond the head are absent from the answer.
     func headers(_ numbers: [UInt64]) async throws -> [UInt64: BlockHeader]
-    /// `eth_getLogs`; a provider's refusal is thrown as `RPCError`.
-    func logs(_ filter: LogFilter) async throws -> [Log]
+    /// `eth_getLogs`; a provider's refusal is thrown as `RPCError`. `rotation` > 0 asks, when there
+    /// are several endpoints, another one than usual (for answers that are doubted).
+    func logs(_ filter: LogFilter, rotation: Int) async throws -> [Log]
     /// `eth_call` pinned to a block.
     func call(to: Address, data: [UInt8], at block: BlockReference) async throws -> [UInt8]
     /// Several `eth_call`s at once (one batch over JSON-RPC); each answer is the return data or the node's error.
     func calls(_ requests: [PinnedCall]) async throws -> [Result<[UInt8], RPCError>]
+}
+
+extension ChainSource {
+    public func logs(_ filter: LogFilter) async throws -> [Log] { try await logs(filter, rotation: 0) }
 }
 
 /// An `eth_call` and the block it is pinned to.

@@ -178,7 +178,7 @@ public actor GovernorWatcher {
                 statistics.bloomReasks += 1
                 statistics.getLogsCalls += 1
                 let again = try await source.logs(
-                    LogFilter(range: .blockHash(header.hash), addresses: [id.governor], topics: [GovernorEvent.topics]))
+                    LogFilter(range: .blockHash(header.hash), addresses: [id.governor], topics: [GovernorEvent.topics]), rotation: attempt)
                 if !again.isEmpty {
                     found += again
                     break

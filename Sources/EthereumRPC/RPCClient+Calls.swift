@@ -32,8 +32,8 @@ extension RPCClient {
     }
 
     /// `eth_getLogs`. A provider's range refusal is thrown as `RPCError` (see `isLogRangeLimit`).
-    public func logs(_ filter: LogFilter) async throws -> [Log] {
-        let result = try await call("eth_getLogs", [filter.json])
+    public func logs(_ filter: LogFilter, rotation: Int = 0) async throws -> [Log] {
+        let result = try await call("eth_getLogs", [filter.json], rotation: rotation)
         guard let items = result.arrayValue else {
             throw RPCClientError.unexpectedResult(method: "eth_getLogs", "result is \(result.kind)")
         }

@@ -51,6 +51,12 @@ public actor RPCClient {
         try await send([RPCCall(method, params)])[0].get()
     }
 
+    /// Calls one method starting from the `rotation`-th endpoint (modulo their number) instead of the
+    /// first: used to ask a doubtful answer again of another endpoint when there is one.
+    public func call(_ method: String, _ params: [JSON], rotation: Int) async throws -> JSON {
+        try await send([RPCCall(method, params)], rotation: rotation)[0].get()
+    }
+
     /// Sends calls as batches (split at `maxBatchSize`); each answer is a result or the node's error.
     public func batch(_ calls: [RPCCall]) async throws -> [Result<JSON, RPCError>] {
         var out: [Result<JSON, RPCError>] = []
@@ -65,7 +71,7 @@ public actor RPCClient {
     }
 
     /// One logical request (a single call or one batch), retried until every element has a final answer.
-    func send(_ calls: [RPCCall]) async throws -> [Result<JSON, RPCError>] {
+    func send(_ calls: [RPCCall], rotation: Int = 0) async throws -> [Result<JSON, RPCError>] {
         guard !configuration.endpoints.isEmpty else { throw RPCClientError.noEndpoints }
         if calls.isEmpty { return [] }
         var results = [Result<JSON, RPCError>?](repeating: nil, count: calls.count)
@@ -73,7 +79,7 @@ public actor RPCClient {
         var lastFailure = "no attempt made"
         let label = calls.count == 1 ? calls[0].method : "batch of \(calls.count) (\(calls[0].method)…)"
         for attempt in 0..<configuration.retry.maxAttempts {
-            let index = try await chooseEndpoint()
+            let index = try await chooseEndpoint(rotation: rotation)
             let endpoint = configuration.endpoints[index]
             var ids: [Int: Int] = [:]  // request id → call index
             var requests: [JSON] = []
@@ -156,11 +162,13 @@ public actor RPCClient {
         throw RPCClientError.retriesExhausted(method: label, attempts: configuration.retry.maxAttempts, last: lastFailure)
     }
 
-    /// The first endpoint (in configured order) that is not cooling down; waits when all are.
-    func chooseEndpoint() async throws -> Int {
+    /// The first endpoint (in configured order, rotated by `rotation`) that is not cooling down; waits when all are.
+    func chooseEndpoint(rotation: Int = 0) async throws -> Int {
+        let count = health.count
+        let order = (0..<count).map { ($0 + rotation % count) % count }
         while true {
             let now = clock.now()
-            if let ready = health.indices.first(where: { health[$0].cooldownUntil <= now }) { return ready }
+            if let ready = order.first(where: { health[$0].cooldownUntil <= now }) { return ready }
             let soonest = health.map(\.cooldownUntil).min()!
             try await clock.sleep(for: soonest - now)
         }

@@ -121,7 +121,7 @@ final class SimulatedChain: ChainSource {
         }
     }
 
-    func logs(_ filter: LogFilter) async throws -> [Log] {
+    func logs(_ filter: LogFilter, rotation: Int) async throws -> [Log] {
         try state.withLock { s in
             s.getLogsCalls += 1
             let blocks: [Block]

@@ -96,3 +96,51 @@ struct WatcherReorgDevnetTests {
         #expect(reading.state == 0, "Pending at its creation block")
     }
 }
+
+@Suite("Chain watcher: doubted answers")
+struct WatcherDoubtTests {
+    /// An endpoint that answers every eth_getLogs with [] (a provider that has not indexed the blocks yet).
+    struct EmptyLogsTransport: RPCTransport {
+        let inner = NoFaultsTransport()
+        func post(_ body: [UInt8], to endpoint: RPCEndpoint, timeout: Duration) async throws -> HTTPReply {
+            let request = try JSONParser().parse(body)
+            if request["method"]?.stringValue == "eth_getLogs" {
+                let answer: JSON = ["jsonrpc": "2.0", "id": request["id"]!, "result": []]
+                return HTTPReply(status: 200, body: Array(answer.serialized().utf8))
+            }
+            return try await inner.post(body, to: endpoint, timeout: timeout)
+        }
+    }
+
+    /// Sends the first endpoint's traffic through `EmptyLogsTransport`, the others' as they are.
+    struct SplitTransport: RPCTransport {
+        func post(_ body: [UInt8], to endpoint: RPCEndpoint, timeout: Duration) async throws -> HTTPReply {
+            endpoint.name == "lagging"
+                ? try await EmptyLogsTransport().post(body, to: endpoint, timeout: timeout)
+                : try await NoFaultsTransport().post(body, to: endpoint, timeout: timeout)
+        }
+    }
+
+    @Test func emptyLogsForAMatchingBloomAreAskedOfAnotherEndpoint() async throws {
+        let devnet = try Devnet(accounts: 2)
+        let gov = DevnetGovernor(devnet)
+        let (id, _) = try await gov.propose("Asked again elsewhere", from: gov.sender(devnet.accounts[0].key))
+        try await devnet.mine(10)
+        let client = RPCClient(
+            configuration: .init(endpoints: [
+                RPCEndpoint(url: devnet.rpcURL, name: "lagging"), RPCEndpoint(url: devnet.rpcURL, name: "honest"),
+            ]),
+            transport: SplitTransport(), seed: 1)
+        let dir = try TemporaryDirectory()
+        let store = try SQLiteStore(path: dir.file("w.sqlite"))
+        var configuration = GovernorWatcher.Configuration(follower: .init(startBlock: 0, confirmations: 2))
+        configuration.pollInterval = .milliseconds(10)
+        let w = try await GovernorWatcher(
+            id: FollowerID(chainId: devnet.chainId, governor: devnet.governor), configuration: configuration, source: client, store: store)
+        try await w.run(untilConfirmed: try await devnet.setupClient().blockNumber() - 2)
+        let events = try await store.events(w.id)
+        #expect(events.map { try? $0.record.event.get().proposalId } == [id])
+        let metrics = await client.metrics
+        #expect((metrics.endpoints["honest"]?.callsByMethod["eth_getLogs"] ?? 0) >= 1, "the doubted block was asked of the other endpoint")
+    }
+}
