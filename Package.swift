@@ -83,7 +83,7 @@ let package = Package(
         .target(
             name: "PlenumService",
             dependencies: [
-                "Ethereum", "EthereumRPC", "ChainWatch", "Storage", "TOML",
+                "Ethereum", "EthereumRPC", "ChainWatch", "Governance", "Storage", "TOML",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -136,6 +136,11 @@ let package = Package(
                 "ChainWatch", "EthereumRPC", "Storage", "Ethereum", "PlenumTesting",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "GovernanceLiveTests",
+            dependencies: ["Governance", "EthereumRPC", "PlenumService", "Ethereum", "PlenumTesting"],
             swiftSettings: strict
         ),
         .testTarget(
