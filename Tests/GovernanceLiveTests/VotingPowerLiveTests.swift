@@ -51,6 +51,7 @@ struct VotingPowerLiveTests {
         #expect(metrics.calls("eth_call") == 1_000 / 50 + 500 / 50, "aggregate3 calls of at most 50 calls each")
 
         // web3.py reads the same token at the same block numbers (and reports their hashes).
+        let oracleStarted = ContinuousClock.now
         let oracle = try PythonOracle.run(
             "web3-votes",
             input: [
@@ -58,6 +59,7 @@ struct VotingPowerLiveTests {
                 "timepoint": .string(String(chain.snapshot.number)), "snapshotBlock": .number(String(chain.snapshot.number)),
                 "checkpointBlock": .number(String(chain.checkpoint.number)), "addresses": .array(voters.map { .string($0.checksummed) }),
             ])
+        print("web3.py read 4 × 500 values in \(ContinuousClock.now - oracleStarted)")
         #expect(oracle["snapshotBlockHash"]?.stringValue == chain.snapshot.hash.description)
         #expect(oracle["checkpointBlockHash"]?.stringValue == chain.checkpoint.hash.description)
         let rows = try #require(oracle["voters"]?.arrayValue)
@@ -83,6 +85,17 @@ struct VotingPowerLiveTests {
         #expect(records.filter { !$0.components[0].value.isZero }.count > 100)
         #expect(records.filter { !$0.components[1].value.isZero }.count > 250)
         #expect(changedAfterSnapshot == 5, "T5, F252, T6, F0 and F254 have other votes now than at the snapshot")
+
+        // One strategy reads one block: 500 voters in a single round trip, the code check included.
+        let single = chain.devnet.client()
+        let votesOnly = powerReader(chain, .erc20Votes(token: chain.devnet.token), on: reader(chain, client: single))
+        let singleStarted = ContinuousClock.now
+        let votes = try await votesOnly.votingPower(of: voters)
+        let singleElapsed = ContinuousClock.now - singleStarted
+        let requests = await single.metrics.totalRequests
+        print("500 voters, erc20-votes (500 calls at 1 block): \(requests) HTTP request(s) in \(singleElapsed)")
+        #expect(requests == 1)
+        #expect(votes.map(\.total) == records.map { $0.components[0].value })
     }
 
     @Test func delegationsRightAfterTheSnapshotDoNotChangeSnapshotPower() async throws {

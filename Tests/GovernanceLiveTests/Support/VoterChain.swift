@@ -23,6 +23,8 @@ struct VoterChain: Sendable {
     let snapshot: BlockRef
     let checkpoint: BlockRef
 
+    /// `devnet up` documents up to 200 test accounts, but above about 115 its single set-up block
+    /// exceeds the 30,000,000 gas limit and the node fails to start; 100 leaves a margin.
     static let testAccounts = 100
     static let freshKeys = 400
 
@@ -39,6 +41,7 @@ struct VoterChain: Sendable {
     func balanceAfterSetup(_ i: Int) -> UInt256 { tests[i].tokenBalance - Self.x(i) - Self.y(i) }
 
     static func build() async throws -> VoterChain {
+        let started = ContinuousClock.now
         let devnet = try Devnet(accounts: testAccounts)
         let client = devnet.setupClient()
         let t = devnet.accounts
@@ -80,6 +83,9 @@ struct VoterChain: Sendable {
         let snapshot = try await LiveChain.block(receipts[2].blockNumber, client)
         guard snapshot.hash == receipts[2].blockHash else { throw OracleError("the snapshot block changed") }
         let checkpoint = try await LiveChain.head(client)
+        print(
+            "500-voter devnet: started and \(before.entries.count + around.entries.count) transactions mined in \(ContinuousClock.now - started)"
+        )
         return VoterChain(devnet: devnet, tests: t, fresh: f, snapshot: snapshot, checkpoint: checkpoint)
     }
 }
