@@ -16,7 +16,9 @@ import Governance
 /// refuses that form is asked by number and the block's hash checked. Results come back in call
 /// order: a call that reverts is `.reverted` with its revert data, never an error. The whole batch
 /// throws only when it cannot be read at all: transport failures after retries, a block the node does
-/// not know or that is no longer canonical, an answer that is not JSON-RPC.
+/// not know or that is no longer canonical, an answer that is not JSON-RPC. (On the plain `eth_call`
+/// path a call the node answers with an error other than a revert, such as running out of gas, also
+/// throws: the node gives no revert data to report, and the read may succeed when tried again.)
 public struct RPCChainReader: ChainReader {
     public struct Configuration: Sendable {
         /// Where Multicall3 lives (the canonical address on most chains and on the devnet).
