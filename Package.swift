@@ -85,7 +85,7 @@ let package = Package(
         .target(
             name: "PlenumService",
             dependencies: [
-                "Ethereum", "EthereumRPC", "ChainWatch", "Storage", "TOML",
+                "Ethereum", "EthereumRPC", "ChainWatch", "Governance", "Storage", "TOML",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -143,6 +143,11 @@ let package = Package(
         .testTarget(
             name: "PlenumServiceTests",
             dependencies: ["PlenumService", "Ethereum", "PlenumTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "GovernanceLiveTests",
+            dependencies: ["Governance", "EthereumRPC", "PlenumService", "Ethereum", "PlenumTesting"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -54,6 +54,27 @@ extension RPCClient {
         }
     }
 
+    /// State calls (`eth_call`, `eth_getCode`, …) at one block, sent as one batch (split at
+    /// `maxBatchSize`): each call's parameters get the block parameter appended. Each answer is the
+    /// result or the node's error (a revert among them), in order.
+    ///
+    /// Pinned like `call(to:data:at:)`: when the endpoint refuses the EIP-1898 `{"blockHash": …}`
+    /// object, the batch is sent again by number, with that number's header in the same batch to
+    /// check that the block is still the one asked for (else `RPCClientError.blockNotCanonical`).
+    public func batch(_ calls: [RPCCall], at block: BlockReference) async throws -> [Result<JSON, RPCError>] {
+        let answers = try await batch(calls.map { RPCCall($0.method, $0.params + [block.stateParameter]) })
+        guard case .hash(let hash, _) = block,
+            let refusal = answers.lazy.compactMap(\.rpcError).first(where: { RPCClient.refusesBlockHashParameter($0, block) })
+        else { return answers }
+        guard let header = try await header(.hash(hash, requireCanonical: true)) else { throw refusal }
+        let number = JSON.string(Quantity.format(header.number))
+        var again = try await batch(
+            calls.map { RPCCall($0.method, $0.params + [number]) } + [RPCCall("eth_getBlockByNumber", [number, false])])
+        let check = try again.removeLast().get()
+        guard check != .null, try BlockHeader(json: check).hash == hash else { throw RPCClientError.blockNotCanonical(hash) }
+        return again
+    }
+
     /// `eth_getCode`.
     public func code(at address: Address, block: BlockReference = .latest) async throws -> [UInt8] {
         try bytes(await call("eth_getCode", [.string(address.lowercased), block.stateParameter]), "eth_getCode")
@@ -77,5 +98,13 @@ extension RPCClient {
             throw RPCClientError.unexpectedResult(method: method, "expected hex data, found \(json.serialized().prefix(80))")
         }
         return b
+    }
+}
+
+extension Result where Failure == RPCError {
+    /// The node's error, when the answer is one.
+    var rpcError: RPCError? {
+        if case .failure(let error) = self { return error }
+        return nil
     }
 }

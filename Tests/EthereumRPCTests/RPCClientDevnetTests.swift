@@ -97,6 +97,29 @@ struct RPCClientDevnetTests {
         guard case .failure = outcomes[0], case .success = outcomes[1] else { Issue.record("\(outcomes)"); return }
     }
 
+    @Test func multicallSendsAllChunksInOneRequestWithTheCodeCheck() async throws {
+        let setup = devnet.setupClient()
+        let head = try await setup.blockNumber()
+        let block = try #require(try await setup.header(.number(head - 1)))
+        let holders = devnet.accounts
+        let rpc = devnet.client()
+        let reads = try (0..<120).map { i in
+            Multicall3.Read(
+                target: devnet.token,
+                data: try Self.getPastVotes.encodeCall([.address(holders[i % holders.count].address), .uint(UInt256(block.number - 1))]))
+        }
+        let multicall = Multicall3(client: rpc, address: devnet.multicall3, chunkSize: 50)
+        let first = try await multicall.read(reads, at: .hash(block.hash, requireCanonical: true))
+        var metrics = await rpc.metrics
+        #expect(metrics.totalRequests == 1, "the code check and three aggregate3 calls in one batch")
+        #expect(metrics.calls("eth_getCode") == 1 && metrics.calls("eth_call") == 3)
+        let second = try await multicall.read(reads, at: .hash(block.hash, requireCanonical: true))
+        metrics = await rpc.metrics
+        #expect(metrics.totalRequests == 2 && metrics.calls("eth_getCode") == 1)
+        #expect(first == second)
+        #expect(first == (0..<120).map { .success(holders[$0 % holders.count].tokenBalance.bigEndianBytes) })
+    }
+
     @Test func everyCallSucceedsThroughInjectedFaults() async throws {
         try await devnet.mine(5)
         let reference = devnet.setupClient()

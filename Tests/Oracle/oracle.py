@@ -19,6 +19,8 @@ Generators take --seed and --count so that every failing case can be reproduced.
   typed-sign     sign given EIP-712 typed data with given keys: digests and signatures
   snapshot-tally scores in floating point by Snapshot's published counting rules (snapshot.js
                  src/voting), restated here, to show Plenum's exact tallies follow the same semantics
+  web3-votes     an ERC20Votes token's getPastVotes, getVotes and balanceOf for many addresses at
+                 given blocks of a live node, read with web3.py (its contract API, batched requests)
 
 Value notation shared with the Swift side: integers as decimal strings, addresses as EIP-55
 strings, bytes and bytesN as 0x hex, strings as JSON strings, arrays and tuples as JSON arrays.
@@ -550,11 +552,58 @@ def snapshot_tally(args):
     return [snapshot_scores(c["system"], c["choiceCount"], c["votes"]) for c in json.load(sys.stdin)]
 
 
+# ---------------------------------------------------------------- web3.py reads of a live chain
+VOTES_ABI = [
+    {"type": "function", "name": "getPastVotes", "stateMutability": "view",
+     "inputs": [{"name": "account", "type": "address"}, {"name": "timepoint", "type": "uint256"}],
+     "outputs": [{"name": "", "type": "uint256"}]},
+    {"type": "function", "name": "getVotes", "stateMutability": "view",
+     "inputs": [{"name": "account", "type": "address"}], "outputs": [{"name": "", "type": "uint256"}]},
+    {"type": "function", "name": "balanceOf", "stateMutability": "view",
+     "inputs": [{"name": "account", "type": "address"}], "outputs": [{"name": "", "type": "uint256"}]},
+]
+
+
+def web3_votes(args):
+    """Input: {"rpcUrl", "token", "timepoint", "snapshotBlock", "checkpointBlock" (numbers), "addresses"}.
+    Output: the hashes web3.py sees for both blocks, and per address (in order): getPastVotes(address,
+    timepoint) at the checkpoint block, getVotes and balanceOf at the snapshot block, getVotes at the
+    checkpoint block. Integers as decimal strings."""
+    from web3 import Web3
+
+    request = json.load(sys.stdin)
+    w3 = Web3(Web3.HTTPProvider(request["rpcUrl"], request_kwargs={"timeout": 120}))
+    token = w3.eth.contract(address=Web3.to_checksum_address(request["token"]), abi=VOTES_ABI)
+    timepoint = int(request["timepoint"])
+    snapshot, checkpoint = int(request["snapshotBlock"]), int(request["checkpointBlock"])
+    addresses = [Web3.to_checksum_address(a) for a in request["addresses"]]
+
+    def read(function, arguments, block):
+        values = []
+        for start in range(0, len(addresses), 100):
+            with w3.batch_requests() as batch:
+                for a in addresses[start:start + 100]:
+                    batch.add(function(*arguments(a)).call(block_identifier=block))
+                values += batch.execute()
+        return [str(int(v)) for v in values]
+
+    past = read(token.functions.getPastVotes, lambda a: (a, timepoint), checkpoint)
+    votes_at_snapshot = read(token.functions.getVotes, lambda a: (a,), snapshot)
+    balances = read(token.functions.balanceOf, lambda a: (a,), snapshot)
+    votes_at_checkpoint = read(token.functions.getVotes, lambda a: (a,), checkpoint)
+    return {
+        "snapshotBlockHash": w3.eth.get_block(snapshot)["hash"].to_0x_hex(),
+        "checkpointBlockHash": w3.eth.get_block(checkpoint)["hash"].to_0x_hex(),
+        "voters": [{"address": a, "pastVotes": p, "votesAtSnapshot": s, "balanceAtSnapshot": b, "votesAtCheckpoint": c}
+                   for a, p, s, b, c in zip(addresses, past, votes_at_snapshot, balances, votes_at_checkpoint)],
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=["abi-gen", "abi-check", "personal-gen", "typed-gen", "recover-check",
                                             "keystore-gen", "keystore-check", "tx-gen", "ballot-gen", "sha256-texts",
-                                            "typed-sign", "snapshot-tally"])
+                                            "typed-sign", "snapshot-tally", "web3-votes"])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--count", type=int, default=10)
     args = parser.parse_args()

@@ -25,8 +25,9 @@ public enum ContractCallResult: Hashable, Sendable {
 
 /// The chain reads Governance needs, as one primitive: a batch of calls evaluated at one pinned block.
 ///
-/// `EthereumRPC` implements it with Multicall3 (`aggregate3`, one `eth_call`) and falls back to a
-/// JSON-RPC batch; either way a batch is one round trip. `InMemoryChainReader` serves unit tests.
+/// `PlenumService.RPCChainReader` implements it over JSON-RPC with Multicall3 `aggregate3` calls
+/// sent in one JSON-RPC batch (one round trip for up to 5,000 calls), falling back to batches of
+/// plain `eth_call`s where Multicall3 has no code. `InMemoryChainReader` serves unit tests.
 public protocol ChainReader: Sendable {
     /// Evaluates `calls` at `block` (pinned by its hash), returning one result per call, in order.
     /// Throws only when the batch as a whole could not be read (transport, unknown block).
