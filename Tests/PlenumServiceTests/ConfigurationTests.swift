@@ -29,7 +29,8 @@ struct ConfigurationTests {
     @Test func loadsTheServiceAndItsChannels() throws {
         let dir = try write([
             "config/plenum.toml": service,
-            "proposals/a.toml": "chain = \"main\"\ngovernor = \"0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512\"\nstart_block = 100\nconfirmations = 20\n[voting]\nsystem = \"basic\"\n",
+            "proposals/a.toml":
+                "chain = \"main\"\ngovernor = \"0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512\"\nstart_block = 100\nconfirmations = 20\n[voting]\nsystem = \"basic\"\n",
         ])
         let c = try PlenumConfiguration.load(path: dir.file("config/plenum.toml"))
         #expect(c.storagePath == (dir.file("state/db.sqlite") as NSString).standardizingPath)

@@ -20,7 +20,9 @@ enum WatchBenchmark {
         }
         let head = try await devnet.setupClient().blockNumber()
         print("chain: \(head) blocks, 100 proposals\n")
-        print("| provider limit | raw eth_getLogs sweep | watcher catch-up | ratio | watcher HTTP requests per 10,000 blocks | eth_getLogs calls |")
+        print(
+            "| provider limit | raw eth_getLogs sweep | watcher catch-up | ratio | watcher HTTP requests per 10,000 blocks | eth_getLogs calls |"
+        )
         print("|---|---:|---:|---:|---:|---:|")
         for (label, spec, chunk) in [("none", "off", UInt64(2000)), ("500-block range", "range_limit=500", UInt64(500))] {
             try await devnet.setFaults(spec)
@@ -29,7 +31,8 @@ enum WatchBenchmark {
             let rawTime = try await clock.measure {
                 var from: UInt64 = 0
                 while from <= head {
-                    _ = try await raw.logs(LogFilter(range: .blocks(from: from, to: min(head, from + chunk - 1)), addresses: [devnet.governor]))
+                    _ = try await raw.logs(
+                        LogFilter(range: .blocks(from: from, to: min(head, from + chunk - 1)), addresses: [devnet.governor]))
                     from += chunk
                 }
             }
@@ -39,7 +42,8 @@ enum WatchBenchmark {
             var configuration = GovernorWatcher.Configuration(follower: .init(startBlock: 0, confirmations: 12))
             configuration.pollInterval = .milliseconds(10)
             let watcher = try await GovernorWatcher(
-                id: FollowerID(chainId: devnet.chainId, governor: devnet.governor), configuration: configuration, source: client, store: store)
+                id: FollowerID(chainId: devnet.chainId, governor: devnet.governor), configuration: configuration, source: client,
+                store: store)
             let watchTime = try await clock.measure { try await watcher.run(untilConfirmed: head - 12) }
             let metrics = await client.metrics
             let stats = await watcher.statistics
