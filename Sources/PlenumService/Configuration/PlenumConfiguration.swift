@@ -26,6 +26,8 @@ public struct PlenumConfiguration: Sendable {
         public let startBlock: UInt64
         /// Overrides the chain's confirmations when set.
         public let confirmations: UInt64?
+        /// How its proposals are voted on.
+        public let rules: ChannelRules
     }
 
     public let file: String
@@ -130,15 +132,13 @@ public struct PlenumConfiguration: Sendable {
         let governor = reader.address("governor", required: true)
         let start = reader.integer("start_block", required: true)
         let confirmations = reader.integer("confirmations", range: 0...10_000)
-        reader.rejectUnknownKeys(except: channelSections)
+        let rules = ChannelRules.read(&reader, governor: governor)
+        reader.rejectUnknownKeys()
         guard reader.problems.isEmpty, let chain, let governor, let start else { throw ConfigurationError(reader.problems) }
         return Channel(
             name: name, file: file, chain: chain, governor: governor, startBlock: UInt64(start),
-            confirmations: confirmations.map(UInt64.init))
+            confirmations: confirmations.map(UInt64.init), rules: rules)
     }
-
-    /// Channel sections read by the bot (voting system, quorum, power, gating, reminders, webhooks).
-    static let channelSections: Set<String> = ["title", "voting", "quorum", "power", "gating", "reminders", "webhooks", "votes"]
 
     static func resolve(_ path: String, against base: String) -> String {
         if path.hasPrefix("/") { return (path as NSString).standardizingPath }
