@@ -74,10 +74,21 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "Bot",
+            dependencies: [
+                "Ethereum", "Governance", "ChainWatch",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "Storage",
             dependencies: [
                 "Ethereum",
                 "ChainWatch",
+                "Bot",
+                "Governance",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
@@ -85,8 +96,9 @@ let package = Package(
         .target(
             name: "PlenumService",
             dependencies: [
-                "Ethereum", "EthereumRPC", "ChainWatch", "Governance", "Storage", "TOML",
+                "Ethereum", "EthereumRPC", "ChainWatch", "Governance", "Bot", "Storage", "TOML",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict
         ),
@@ -138,6 +150,11 @@ let package = Package(
                 "ChainWatch", "EthereumRPC", "Storage", "Ethereum", "PlenumTesting",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "BotTests",
+            dependencies: ["Bot", "Governance", "ChainWatch", "Ethereum", "Storage", "PlenumTesting"],
             swiftSettings: strict
         ),
         .testTarget(

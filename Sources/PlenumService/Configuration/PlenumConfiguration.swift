@@ -1,3 +1,4 @@
+import Bot
 import ChainWatch
 import Ethereum
 import EthereumRPC
@@ -27,7 +28,7 @@ public struct PlenumConfiguration: Sendable {
         /// Overrides the chain's confirmations when set.
         public let confirmations: UInt64?
         /// How its proposals are voted on.
-        public let rules: ChannelRules
+        public let rules: ProposalRules
     }
 
     public let file: String
@@ -132,7 +133,7 @@ public struct PlenumConfiguration: Sendable {
         let governor = reader.address("governor", required: true)
         let start = reader.integer("start_block", required: true)
         let confirmations = reader.integer("confirmations", range: 0...10_000)
-        let rules = ChannelRules.read(&reader, governor: governor)
+        let rules = ProposalRules.read(&reader, governor: governor)
         reader.rejectUnknownKeys()
         guard reader.problems.isEmpty, let chain, let governor, let start else { throw ConfigurationError(reader.problems) }
         return Channel(

@@ -1,50 +1,12 @@
+import Bot
 import Ethereum
 import Governance
 import TOML
 
-/// How a channel's proposals are voted on: the voting system and choices, the voting power strategy,
-/// the quorum rule, the pass threshold, the vote-change rule, who may post, reminders and webhooks.
-public struct ChannelRules: Sendable, Hashable {
-    public enum Gating: Sendable, Hashable {
-        /// Members with voting power above zero at the snapshot (the default).
-        case votingPower
-        /// Only the listed addresses.
-        case allowlist([Address])
-        /// Anyone with a wallet (ballots still need voting power to count).
-        case anyone
-    }
-
-    public let title: String?
-    public let system: VotingSystem
-    /// Choice labels (For/Against/Abstain for basic votes).
-    public let choices: [String]
-    public let voteChange: VoteChangeRule
-    public let threshold: PassThreshold
-    public let quorumCounting: QuorumCounting?
-    public let power: VotingPowerStrategy
-    public let quorum: QuorumRequirement
-    public let gating: Gating
-    /// Reminders posted this long before the deadline (estimated from block times for block clocks).
-    public let reminders: [Duration]
-    /// Webhook URLs for this channel's results (added to the service-wide ones).
-    public let webhooks: [String]
-
-    /// The tally rules for a given quorum amount.
-    public func tallyRules(quorum amount: UInt256?) throws -> TallyRules {
-        try TallyRules(system: system, choices: choices, quorum: amount, quorumCounting: quorumCounting, threshold: threshold)
-    }
-
-    /// Defaults for a governor channel: basic votes weighted by the governor's `getVotes`, the
-    /// governor's quorum, last vote wins, members with voting power may post.
-    public static func defaults(governor: Address) -> ChannelRules {
-        ChannelRules(
-            title: nil, system: .basic, choices: VotingSystem.basicChoices, voteChange: .lastVoteWins, threshold: .simpleMajority,
-            quorumCounting: nil, power: .governorVotes(governor: governor), quorum: .governor(governor), gating: .votingPower,
-            reminders: [], webhooks: [])
-    }
-
+/// Channel files carry the rules of their proposals (`ProposalRules`); this reads them from TOML.
+extension ProposalRules {
     /// Reads the rules from a channel file's tables, reporting problems with lines.
-    static func read(_ reader: inout TOMLReader, governor: Address?) -> ChannelRules {
+    static func read(_ reader: inout TOMLReader, governor: Address?) -> ProposalRules {
         let file = reader.file
         let title = reader.string("title")
         var system = VotingSystem.basic
@@ -55,13 +17,17 @@ public struct ChannelRules: Sendable, Hashable {
         if let (table, line) = reader.table("voting") {
             var voting = TOMLReader(file: file, table: table, prefix: "voting", line: line)
             if let s = voting.string("system") {
-                if let parsed = VotingSystem(rawValue: s) { system = parsed } else {
+                if let parsed = VotingSystem(rawValue: s) {
+                    system = parsed
+                } else {
                     voting.problem("system", "\"\(s)\" is not one of \(VotingSystem.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
             }
             choices = voting.stringArray("choices") ?? []
             if let v = voting.string("vote_change") {
-                if let parsed = VoteChangeRule(rawValue: v) { voteChange = parsed } else {
+                if let parsed = VoteChangeRule(rawValue: v) {
+                    voteChange = parsed
+                } else {
                     voting.problem("vote_change", "must be \"last-vote-wins\" or \"first-vote-is-final\"")
                 }
             }
@@ -73,7 +39,11 @@ public struct ChannelRules: Sendable, Hashable {
                 case .string("all"): counting = .allValidBallots
                 case .array(let items):
                     let ints = items.compactMap { if case .integer(let i) = $0.value { Int(i) } else { nil } }
-                    if ints.count == items.count { counting = .choices(Set(ints)) } else { voting.problem("quorum_counting", "must be \"all\" or a list of 1-based choice numbers") }
+                    if ints.count == items.count {
+                        counting = .choices(Set(ints))
+                    } else {
+                        voting.problem("quorum_counting", "must be \"all\" or a list of 1-based choice numbers")
+                    }
                 default: voting.problem("quorum_counting", "must be \"all\" or a list of 1-based choice numbers")
                 }
             }
@@ -101,7 +71,9 @@ public struct ChannelRules: Sendable, Hashable {
                 if let g = q.address("governor") ?? governor { quorum = .governor(g) } else { q.problem("governor", "is required") }
             case "absolute":
                 if let text = q.string("amount", required: true) {
-                    if let amount = try? UInt256(decimal: text) { quorum = .absolute(amount) } else {
+                    if let amount = try? UInt256(decimal: text) {
+                        quorum = .absolute(amount)
+                    } else {
                         q.problem("amount", "must be a decimal string of token base units")
                     }
                 }
@@ -151,7 +123,11 @@ public struct ChannelRules: Sendable, Hashable {
         if let (table, line) = reader.table("reminders") {
             var r = TOMLReader(file: file, table: table, prefix: "reminders", line: line)
             for text in r.stringArray("before") ?? [] {
-                if let d = TOMLReader.parseDuration(text) { reminders.append(d) } else { r.problem("before", "\"\(text)\" is not a duration") }
+                if let d = TOMLReader.parseDuration(text) {
+                    reminders.append(d)
+                } else {
+                    r.problem("before", "\"\(text)\" is not a duration")
+                }
             }
             r.rejectUnknownKeys()
             reader.problems += r.problems
@@ -160,12 +136,15 @@ public struct ChannelRules: Sendable, Hashable {
         if let (table, line) = reader.table("webhooks") {
             var w = TOMLReader(file: file, table: table, prefix: "webhooks", line: line)
             webhooks = w.stringArray("urls") ?? []
-            for url in webhooks where !(url.hasPrefix("https://") || url.hasPrefix("http://")) { w.problem("urls", "\"\(url)\" is not an http(s) URL") }
+            for url in webhooks where !(url.hasPrefix("https://") || url.hasPrefix("http://")) {
+                w.problem("urls", "\"\(url)\" is not an http(s) URL")
+            }
             w.rejectUnknownKeys()
             reader.problems += w.problems
         }
-        return ChannelRules(
-            title: title, system: system, choices: choices, voteChange: voteChange, threshold: threshold, quorumCounting: counting, power: power,
+        return ProposalRules(
+            title: title, system: system, choices: choices, voteChange: voteChange, threshold: threshold, quorumCounting: counting,
+            power: power,
             quorum: quorum, gating: gating, reminders: reminders.sorted(by: >), webhooks: webhooks)
     }
 }

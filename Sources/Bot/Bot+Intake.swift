@@ -1,0 +1,135 @@
+import Ethereum
+import Governance
+
+extension Bot {
+    /// Reads the group's new messages (up to the close notice when closing), decides each one, stores
+    /// the decisions and the new position in one transaction. Returns whether it processed anything.
+    func processMessages(_ p: inout BotProposal, head: ChainHead) async throws -> Bool {
+        guard let group = p.group else { return false }
+        var messages = try await chat.messages(in: group, after: p.processedSeq, limit: configuration.batchSize)
+        if let closeSeq = p.closeSeq { messages = messages.filter { $0.seq < closeSeq } }
+        guard !messages.isEmpty else { return false }
+        // Ballots need the pinned snapshot blocks once voting has opened; until they are confirmed, wait.
+        var pins = p.pins
+        let now = min(head.now(p.clock), p.deadline)
+        if pins == nil, now > p.snapshot {
+            pins = try await self.pins(&p)
+            if pins == nil { return false }
+        }
+        let validator = VoteValidator(proposal: context(p))
+        var existing = try await store.votes(p.key)
+        var seen = Set(existing.compactMap(\.ballotId))
+        var ledger = VoteLedger(rule: p.rules.voteChange)
+        for record in existing where record.status == .accepted { if let vote = record.vote { ledger.record(vote) } }
+        var records: [VoteRecord] = []
+        for message in messages {
+            if message.sender == chat.botAddress { continue }
+            guard BallotDetection.looksLikeBallot(message.body) else {
+                records.append(
+                    VoteRecord(
+                        proposalKey: p.key, seq: message.seq, messageHash: message.hash, sender: message.sender, status: .chat,
+                        ballotId: nil,
+                        voter: nil, reason: nil, detail: nil, vote: nil, receipt: nil))
+                statistics.chatMessages += 1
+                continue
+            }
+            let validation = ValidationContext(
+                blockNumber: p.clock == .blockNumber ? now : head.number, timestamp: p.clock == .timestamp ? now : head.timestamp,
+                receivedAt: message.receivedAt / 1000, seenIDs: seen)
+            var outcome: Result<AcceptedVote, VoteRejection>
+            switch validator.check(Array(message.body.utf8), context: validation) {
+            case .failure(let rejection): outcome = .failure(rejection)
+            case .success(let checked):
+                if let pins {
+                    var contractValid: Bool?
+                    if case .needsContractCheck = checked.signature {
+                        contractValid = try await chain.isValidSignature(
+                            wallet: checked.voter, digest: checked.id, signature: checked.envelope.signature, for: p, pins: pins)
+                    }
+                    let power = try await chain.votingPower(of: [checked.voter], for: p, pins: pins).first
+                    outcome = validator.finish(checked, contractSignatureValid: contractValid, power: power)
+                } else {
+                    outcome = .failure(VoteRejection(.windowNotOpen, "voting has not opened", id: checked.id, voter: checked.voter))
+                }
+            }
+            if case .success(let vote) = outcome {
+                switch ledger.record(vote) {
+                case .counted, .replaced: break
+                case .refused(let rejection), .duplicate(let rejection): outcome = .failure(rejection)
+                }
+            }
+            records.append(try record(for: message, outcome: outcome, proposal: p, group: group))
+            if let id = records.last?.ballotId { seen.insert(id) }
+        }
+        let last = messages.last!.seq
+        try await store.recordVotes(records, proposal: p.key, processedThrough: last)
+        p.processedSeq = last
+        existing += records
+        return true
+    }
+
+    func record(
+        for message: BotMessage, outcome: Result<AcceptedVote, VoteRejection>, proposal p: BotProposal, group: String
+    ) throws -> VoteRecord {
+        switch outcome {
+        case .success(let vote):
+            statistics.accepted += 1
+            let receipt = Receipt(
+                proposal: p.key, ballot: vote.id, group: group, sequence: message.seq, logHead: message.hash, status: "counted", reason: "",
+                choice: vote.choice.serialized(), weight: vote.weight, chainId: p.chainId)
+            return VoteRecord(
+                proposalKey: p.key, seq: message.seq, messageHash: message.hash, sender: message.sender, status: .accepted,
+                ballotId: vote.id,
+                voter: vote.voter, reason: nil, detail: nil, vote: vote, receipt: receipt)
+        case .failure(let rejection):
+            statistics.rejected[rejection.reason.rawValue, default: 0] += 1
+            let receipt = Receipt(
+                proposal: p.key, ballot: rejection.id ?? .zero, group: group, sequence: message.seq, logHead: message.hash,
+                status: "rejected",
+                reason: rejection.reason.rawValue, choice: "", weight: .zero, chainId: p.chainId)
+            return VoteRecord(
+                proposalKey: p.key, seq: message.seq, messageHash: message.hash, sender: message.sender, status: .rejected,
+                ballotId: rejection.id, voter: rejection.voter, reason: rejection.reason, detail: rejection.detail, vote: nil,
+                receipt: receipt)
+        }
+    }
+
+    /// Posts receipts that are stored but not yet posted (idempotent: keyed by the ballot's sequence).
+    func postReceipts(_ p: BotProposal) async throws {
+        guard let group = p.group else { return }
+        for record in try await store.unpostedReceipts(p.key) {
+            guard let receipt = record.receipt else { continue }
+            var body = try receipt.signed(with: configuration.key).objectValue!
+            if let detail = record.detail { body["detail"] = .string(detail) }
+            _ = try await chat.post(JSON.object(body).serialized(), to: group, idempotencyKey: "\(p.key):receipt:\(record.seq)")
+            try await store.markReceiptPosted(p.key, seq: record.seq)
+            statistics.receiptsPosted += 1
+        }
+    }
+
+    /// What the validator needs to know about the proposal.
+    func context(_ p: BotProposal) -> ProposalContext {
+        let rules = (try? p.rules.tallyRules(quorum: nil)) ?? (try! TallyRules(system: .basic, choices: VotingSystem.basicChoices))
+        switch p.kind {
+        case .governor:
+            return ProposalContext(
+                governor: .init(
+                    chainId: UInt256(p.chainId), governor: p.governor!, name: p.governorName ?? "",
+                    proposalId: (try? UInt256(decimal: p.proposalId)) ?? .zero),
+                rules: rules, window: p.window, pinnedBlock: p.pins?.checkpointBlock)
+        case .poll:
+            return ProposalContext(
+                snapshot: .init(space: p.channel, proposal: p.proposalId), rules: rules, window: p.window,
+                pinnedBlock: p.pins?.checkpointBlock)
+        }
+    }
+}
+
+/// Tells ballot attempts from ordinary chat: a JSON object carrying a signature.
+enum BallotDetection {
+    static func looksLikeBallot(_ body: String) -> Bool {
+        guard body.first == "{" || body.drop(while: { $0.isWhitespace }).first == "{" else { return false }
+        guard let json = try? JSONParser.parse(body, limits: .init(maxBytes: 64 * 1024, maxDepth: 16)) else { return true }  // malformed ballot: rejected with a reason
+        return json["signature"] != nil || json["sig"] != nil || json["types"] != nil
+    }
+}

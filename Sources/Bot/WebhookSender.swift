@@ -1,0 +1,27 @@
+import Crypto
+import Ethereum
+
+/// Sends webhook POSTs; `PlenumService` implements it with AsyncHTTPClient.
+public protocol WebhookSender: Sendable {
+    /// POSTs `body` with `headers`; returns the HTTP status. Throws on connection failures and timeouts.
+    func post(url: String, body: [UInt8], headers: [(String, String)]) async throws -> Int
+}
+
+/// The signature header of webhook deliveries: `X-Plenum-Signature: sha256=<hex>` where hex is
+/// HMAC-SHA256(secret, timestamp ‖ "." ‖ body), and `X-Plenum-Timestamp` carries the timestamp (seconds).
+public enum WebhookSignature {
+    public static func sign(body: [UInt8], timestamp: UInt64, secret: [UInt8]) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Array("\(timestamp).".utf8) + body, using: SymmetricKey(data: secret))
+        return "sha256=" + Hex.encode(Array(mac), prefix: false)
+    }
+
+    /// Checks a delivery as a receiver would (constant-time comparison).
+    public static func verify(body: [UInt8], timestamp: UInt64, secret: [UInt8], header: String) -> Bool {
+        let expected = Array(sign(body: body, timestamp: timestamp, secret: secret).utf8)
+        let given = Array(header.utf8)
+        guard expected.count == given.count else { return false }
+        var diff: UInt8 = 0
+        for i in expected.indices { diff |= expected[i] ^ given[i] }
+        return diff == 0
+    }
+}
