@@ -154,7 +154,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BotTests",
-            dependencies: ["Bot", "Governance", "ChainWatch", "Ethereum", "Storage", "PlenumTesting"],
+            dependencies: ["Bot", "Governance", "ChainWatch", "Ethereum", "EthereumRPC", "Storage", "PlenumTesting"],
             swiftSettings: strict
         ),
         .testTarget(

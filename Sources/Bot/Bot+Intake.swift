@@ -6,8 +6,7 @@ extension Bot {
     /// the decisions and the new position in one transaction. Returns whether it processed anything.
     func processMessages(_ p: inout BotProposal, head: ChainHead) async throws -> Bool {
         guard let group = p.group else { return false }
-        var messages = try await chat.messages(in: group, after: p.processedSeq, limit: configuration.batchSize)
-        if let closeSeq = p.closeSeq { messages = messages.filter { $0.seq < closeSeq } }
+        let messages = try await chat.messages(in: group, after: p.processedSeq, limit: configuration.batchSize)
         guard !messages.isEmpty else { return false }
         // Ballots need the pinned snapshot blocks once voting has opened; until they are confirmed, wait.
         var pins = p.pins
@@ -17,7 +16,7 @@ extension Bot {
             if pins == nil { return false }
         }
         let validator = VoteValidator(proposal: context(p))
-        var existing = try await store.votes(p.key)
+        let existing = try await store.votes(p.key)
         var seen = Set(existing.compactMap(\.ballotId))
         var ledger = VoteLedger(rule: p.rules.voteChange)
         for record in existing where record.status == .accepted { if let vote = record.vote { ledger.record(vote) } }
@@ -33,8 +32,10 @@ extension Bot {
                 statistics.chatMessages += 1
                 continue
             }
+            // Ballots after the bot's closing notice are late, whatever the chain says.
+            let at = p.closeSeq.map { message.seq > $0 } == true ? p.deadline &+ 1 : now
             let validation = ValidationContext(
-                blockNumber: p.clock == .blockNumber ? now : head.number, timestamp: p.clock == .timestamp ? now : head.timestamp,
+                blockNumber: p.clock == .blockNumber ? at : head.number, timestamp: p.clock == .timestamp ? at : head.timestamp,
                 receivedAt: message.receivedAt / 1000, seenIDs: seen)
             var outcome: Result<AcceptedVote, VoteRejection>
             switch validator.check(Array(message.body.utf8), context: validation) {
@@ -64,7 +65,6 @@ extension Bot {
         let last = messages.last!.seq
         try await store.recordVotes(records, proposal: p.key, processedThrough: last)
         p.processedSeq = last
-        existing += records
         return true
     }
 

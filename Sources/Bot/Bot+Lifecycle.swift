@@ -55,7 +55,8 @@ extension Bot {
             busy = try await processMessages(&p, head: head) || busy
             try await postReceipts(p)
             if head.now(p.clock) > p.deadline {
-                let notice = try await chat.close(p.group!, notice: BotMessages.closed(p), idempotencyKey: "\(p.key):closed")
+                // The notice marks the end: ballots before it count, ballots after it are rejected as late.
+                let notice = try await chat.post(BotMessages.closed(p), to: p.group!, idempotencyKey: "\(p.key):closed")
                 p.closeSeq = notice.seq
                 p.phase = .closing
                 try await store.updateProposal(p)
@@ -89,6 +90,10 @@ extension Bot {
             if p.resultPosted {
                 let finished = try await deliverWebhooks(p)
                 if finished {
+                    // Close the group for good, then decide whatever arrived before the close entry.
+                    _ = try await chat.close(p.group!, notice: BotMessages.final(p), idempotencyKey: "\(p.key):final")
+                    _ = try await processMessages(&p, head: head)
+                    try await store.markReceiptsUndeliverable(p.key)
                     p.phase = .closed
                     try await store.updateProposal(p)
                     busy = true

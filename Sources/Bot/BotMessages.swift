@@ -120,7 +120,11 @@ enum BotMessages {
     }
 
     static func closed(_ p: BotProposal) -> String {
-        "Voting on \"\(p.title)\" is closed. Ballots posted before this message are counted; the result follows."
+        "Voting on \"\(p.title)\" is closed. Ballots posted before this message count; later ones are rejected as late. The result follows."
+    }
+
+    static func final(_ p: BotProposal) -> String {
+        "This group is now closed. The result above is final; the full log can be exported and re-tallied by anyone."
     }
 
     static func canceled(_ p: BotProposal) -> String {

@@ -18,6 +18,8 @@ public protocol BotStore: Sendable {
     /// Records with a receipt not yet posted.
     func unpostedReceipts(_ proposal: String) async throws -> [VoteRecord]
     func markReceiptPosted(_ proposal: String, seq: UInt64) async throws
+    /// Receipts that can no longer be posted (the group is closed) stay stored, marked undeliverable.
+    func markReceiptsUndeliverable(_ proposal: String) async throws
 
     /// The chain-notification position the bot has processed.
     func botChainPosition() async throws -> Int64

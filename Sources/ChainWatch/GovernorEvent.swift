@@ -24,6 +24,21 @@ public enum GovernorEvent: Hashable, Sendable {
         public let voteStart: UInt256
         public let voteEnd: UInt256
         public let description: String
+
+        public init(
+            proposalId: UInt256, proposer: Address, targets: [Address], values: [UInt256], signatures: [String], calldatas: [[UInt8]],
+            voteStart: UInt256, voteEnd: UInt256, description: String
+        ) {
+            self.proposalId = proposalId
+            self.proposer = proposer
+            self.targets = targets
+            self.values = values
+            self.signatures = signatures
+            self.calldatas = calldatas
+            self.voteStart = voteStart
+            self.voteEnd = voteEnd
+            self.description = description
+        }
     }
 
     public struct VoteCast: Hashable, Sendable {

@@ -144,6 +144,13 @@ extension SQLiteStore: BotStore {
         }
     }
 
+    public func markReceiptsUndeliverable(_ proposal: String) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE bot_votes SET receipt_posted = 2 WHERE proposal_key = ? AND receipt_posted = 0", arguments: [proposal])
+        }
+    }
+
     static func vote(_ row: Row) throws -> VoteRecord {
         VoteRecord(
             proposalKey: row["proposal_key"], seq: UInt64(row["seq"] as Int64), messageHash: try Hash32(hex: row["message_hash"] as String),
@@ -153,7 +160,7 @@ extension SQLiteStore: BotStore {
             reason: (row["reason"] as String?).flatMap(RejectionReason.init(rawValue:)), detail: row["detail"],
             vote: try (row["vote_json"] as String?).map { try AcceptedVote(json: try JSONParser.parse($0)) },
             receipt: try (row["receipt_json"] as String?).map { try Receipt(signedDocument: try JSONParser.parse($0)) },
-            receiptPosted: row["receipt_posted"])
+            receiptPosted: (row["receipt_posted"] as Int64) != 0)
     }
 
     public func botChainPosition() async throws -> Int64 {
