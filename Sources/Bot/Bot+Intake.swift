@@ -129,7 +129,8 @@ extension Bot {
 enum BallotDetection {
     static func looksLikeBallot(_ body: String) -> Bool {
         guard body.first == "{" || body.drop(while: { $0.isWhitespace }).first == "{" else { return false }
-        guard let json = try? JSONParser.parse(body, limits: .init(maxBytes: 64 * 1024, maxDepth: 16)) else { return true }  // malformed ballot: rejected with a reason
+        // A malformed JSON object is treated as a ballot attempt, so it is rejected with a reason.
+        guard let json = try? JSONParser.parse(body, limits: .init(maxBytes: 64 * 1024, maxDepth: 16)) else { return true }
         return json["signature"] != nil || json["sig"] != nil || json["types"] != nil
     }
 }

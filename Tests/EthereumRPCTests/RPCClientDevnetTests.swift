@@ -126,7 +126,6 @@ struct RPCClientDevnetTests {
         let head = try await reference.blockNumber()
         let expectedHeaders = try await reference.headers(Array((head - 5)...head))
         try await devnet.setFaults("seed=11,http429=0.05,http429_retry_after=0.05:1,rpc429=0.1,batch429=0.15,malformed=0.08,hang=0.04:2s")
-        defer { Task { try? await Self.devnet.setFaults("off") } }
         var configuration = RPCClient.Configuration(endpoints: [RPCEndpoint(url: devnet.rpcURL)])
         configuration.requestTimeout = .milliseconds(700)
         configuration.retry.baseBackoff = .milliseconds(10)
