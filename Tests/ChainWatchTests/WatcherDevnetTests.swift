@@ -157,7 +157,8 @@ struct WatcherDevnetTests {
         #expect(try await Self.standing(store).keys == chain.expectedKeys(confirmations: 5))
         let metrics = await client.metrics
         #expect((metrics.endpoints["dead"]?.errors["transport"] ?? 0) >= 1)
-        #expect((metrics.endpoints["devnet"]?.requests ?? 0) > (metrics.endpoints["dead"]?.requests ?? 0), "the live endpoint carried the work")
+        #expect(
+            (metrics.endpoints["devnet"]?.requests ?? 0) > (metrics.endpoints["dead"]?.requests ?? 0), "the live endpoint carried the work")
     }
 
     @Test func killNineDuringBackfillLosesAndDuplicatesNothing() async throws {
