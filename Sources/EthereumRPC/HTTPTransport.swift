@@ -25,7 +25,9 @@ public struct HTTPTransport: RPCTransport {
         let prepared = request
         return try await withThrowingTaskGroup(of: HTTPReply.self) { group in
             group.addTask {
-                let nanos = Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+                // AsyncHTTPClient's own deadline is set later than ours so that a slow answer is always
+                // reported the same way (RPCTimeout, from the task below).
+                let nanos = Int64(timeout.components.seconds + 5) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
                 let response = try await client.execute(prepared, timeout: .nanoseconds(nanos))
                 let collected = try await response.body.collect(upTo: limit)
                 let retryAfter = response.headers.first(name: "Retry-After").flatMap(HTTPTransport.parseRetryAfter)

@@ -163,8 +163,11 @@ class DevChain:
         return self.chain.header.copy(timestamp=self._next_block_timestamp())
 
     def _mine_one(self):
-        chain = self.chain
-        block = chain.mine_block(coinbase=ZERO_ADDRESS, mix_hash=os.urandom(32))
+        block = self.chain.mine_block(coinbase=ZERO_ADDRESS, mix_hash=os.urandom(32))
+        return self._record_block(block)
+
+    def _record_block(self, block):
+        """Bookkeeping for a block just added on top of the canonical chain."""
         if self.next_timestamp is not None:
             # like hardhat: later blocks continue from the forced timestamp
             self.time_offset = block.header.timestamp - int(time.time())
@@ -181,8 +184,12 @@ class DevChain:
             blocks.append(self._mine_one())
         return blocks
 
-    def _validate_for_inclusion(self, tx):
+    def _validate_for_inclusion(self, tx, state=None, header=None):
+        """geth-worded checks of a transaction against the pending block: `state` and
+        `header` are that block's state and header so far (default: the chain's pending block)."""
         chain = self.chain
+        if header is None:
+            header = chain.header
         try:
             sender = self.sender(tx)
         except Exception as e:  # noqa: BLE001
@@ -190,19 +197,20 @@ class DevChain:
         tx_chain_id = getattr(tx, "chain_id", None)
         if tx_chain_id is not None and tx_chain_id != chain.chain_id:
             raise RpcError(SERVER_ERROR, f"invalid chain id for signer: have {tx_chain_id} want {chain.chain_id}")
-        state = chain.get_vm().state  # the pending block's state
+        if state is None:
+            state = chain.get_vm().state  # the pending block's state
         nonce = state.get_nonce(sender)
         who = H.addr(sender)
         if tx.nonce < nonce:
             raise RpcError(SERVER_ERROR, f"nonce too low: address {who}, tx: {tx.nonce} state: {nonce}")
         if tx.nonce > nonce:
             raise RpcError(SERVER_ERROR, f"nonce too high: address {who}, tx: {tx.nonce} state: {nonce}")
-        if tx.gas > chain.header.gas_limit:
+        if tx.gas > header.gas_limit:
             raise RpcError(SERVER_ERROR, "exceeds block gas limit")
         fee_cap = getattr(tx, "max_fee_per_gas", None)
         if fee_cap is None:
             fee_cap = tx.gas_price
-        base_fee = chain.header.base_fee_per_gas
+        base_fee = header.base_fee_per_gas
         if fee_cap < base_fee:
             raise RpcError(SERVER_ERROR, f"max fee per gas less than block base fee: address {who}, "
                                          f"maxFeePerGas: {fee_cap}, baseFee: {base_fee}")
@@ -236,16 +244,66 @@ class DevChain:
         return tx.hash
 
     def apply_many(self, txs):
-        """Apply several signed transactions into one new block; returns the block and failures."""
+        """Apply several signed transactions into one new block; returns the block and failures
+        (a transaction that does not fit in the block's remaining gas is one of them)."""
+        blocks, failed = self.mine_transactions(txs, spread=False)
+        return blocks[0], failed
+
+    def mine_transactions(self, txs, spread=True):
+        """Mines signed transactions, in order, into new blocks; returns (blocks, failures).
+
+        With `spread`, a block is closed and the next one opened when the next transaction's
+        gas limit exceeds the gas its block has left (as a block builder would), so any number
+        of transactions gets in; without it everything goes into one block and what does not
+        fit fails. Failures are (hash, reason) of transactions left out because they were not
+        valid for inclusion; a transaction that reverts is included with status 0.
+
+        Each block is built on one VM and sealed once, so the cost is linear in the number of
+        transactions (MiningChain.apply_transaction rebuilds the transaction and receipt
+        tries of the whole pending block at every transaction, which is quadratic).
+        """
+        blocks, failed = [], []
+        txs = list(txs)
+        pos = 0
+        while True:
+            block, pos, block_failed = self._build_block(txs, pos, spread)
+            blocks.append(block)
+            failed.extend(block_failed)
+            if pos >= len(txs):
+                return blocks, failed
+
+    def _build_block(self, txs, pos, spread):
+        """Applies txs[pos:] to a new pending block until one does not fit (with `spread`),
+        mines the block, and returns (block, the position of the first transaction not
+        considered, failures)."""
+        chain = self.chain
         self._prepare_pending()
-        failed = []
-        for tx in txs:
+        header = chain.header
+        vm = chain.get_vm(header)
+        included, receipts, failed = [], [], []
+        while pos < len(txs):
+            tx = txs[pos]
+            if spread and included and tx.gas > header.gas_limit - header.gas_used:
+                break  # the next block takes it
+            pos += 1
             try:
-                self._validate_for_inclusion(tx)
-                self.chain.apply_transaction(tx)
+                self._validate_for_inclusion(tx, vm.state, header)
+                # validates against the block's remaining gas and the state before changing anything
+                receipt, _ = vm.apply_transaction(header, tx)
             except (RpcError, EVMValidationError) as e:
                 failed.append((tx.hash, str(e)))
-        return self._mine_one(), failed
+                continue
+            header = vm.add_receipt_to_header(header, receipt)
+            included.append(tx)
+            receipts.append(receipt)
+        filled = vm.set_block_transactions_and_withdrawals(vm.get_block(), header, tuple(included),
+                                                       tuple(receipts))
+        # as MiningChain.mine_block: seal, validate, persist, and open the next pending header
+        block = vm.mine_block(filled, coinbase=ZERO_ADDRESS, mix_hash=os.urandom(32)).block
+        chain.validate_block(block)
+        chain.chaindb.persist_block(block)
+        chain.header = chain.create_header_from_parent(block.header)
+        return self._record_block(block), pos, failed
 
     # ------------------------------------------------------------------ time
 

@@ -24,6 +24,9 @@ def log(msg):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Answers are small and written in pieces: without TCP_NODELAY, Nagle's algorithm and the
+    # client's delayed ACK add ~40 ms to every request on a kept-alive connection.
+    disable_nagle_algorithm = True
     server_version = "PlenumDevnet/0.1"
     node = None  # set on the subclass
 
@@ -113,14 +116,14 @@ def main(argv=None):
         log(f"invalid --faults: {e}")
         return 2
 
-    from eth_tester.backends.pyevm.main import get_account_keys_from_mnemonic
     from eth_utils import to_checksum_address
     from .chain import DevChain
     from .contracts import compile_all, deploy_governance, MULTICALL3_ADDRESS
+    from .keys import derive_keys
     from .node import Node
     log(f"imports done in {time.time() - t0:.2f}s")
 
-    keys = get_account_keys_from_mnemonic(MNEMONIC, args.accounts + 1, HD_PATH)
+    keys = derive_keys(MNEMONIC, args.accounts + 1, HD_PATH)
     deployer_key, account_keys = keys[0], list(keys[1:])
     compiled = compile_all(args.cache_dir, log=log)
     log(f"contracts ready in {time.time() - t0:.2f}s")
@@ -175,6 +178,7 @@ def main(argv=None):
         "faults": args.faults if FaultConfig.parse(args.faults).active else None,
         "parentPid": args.parent_pid,
         "setupBlock": deployed["setupBlock"],
+        "setupLastBlock": deployed["setupLastBlock"],
         "contracts": deployed["contracts"],
         "token": deployed["token"],
         "governor": deployed["governor"],

@@ -47,6 +47,8 @@ def test_block_shape_and_hex(devnet):
     assert dn.rpc.call("eth_getBlockByHash", "0x" + "ab" * 32, False) is None
     genesis = dn.rpc.call("eth_getBlockByNumber", "earliest", False)
     assert genesis["number"] == "0x0" and genesis["parentHash"] == "0x" + "00" * 32
+    # a small devnet's set-up fits in one block, block 1
+    assert dn.info["setupBlock"] == dn.info["setupLastBlock"] == 1
     # the setup block holds transactions; with fullTransactions they come as objects
     setup = dn.rpc.call("eth_getBlockByNumber", hex(dn.info["setupBlock"]), True)
     assert setup["transactions"] and isinstance(setup["transactions"][0], dict)
