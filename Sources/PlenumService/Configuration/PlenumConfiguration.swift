@@ -31,9 +31,46 @@ public struct PlenumConfiguration: Sendable {
         public let rules: ProposalRules
     }
 
+    /// The bot's identity: its key signs receipts, results and its chat messages.
+    public struct BotSettings: Sendable, Hashable {
+        /// The key file (hex or keystore v3; mode 0600).
+        public let keyFile: String
+        /// A file holding the keystore's password, when the key file is a keystore.
+        public let passwordFile: String?
+    }
+
+    /// The built-in chat hub's HTTP/WebSocket server.
+    public struct HubSettings: Sendable, Hashable {
+        public let host: String
+        public let port: Int
+        /// The hub's name, signed into every chat message (set it to the public host name).
+        public let name: String
+        /// The URL members use (shown in announcements).
+        public let publicURL: String
+    }
+
+    /// The admin HTTP API, `/health` and `/metrics`.
+    public struct AdminSettings: Sendable, Hashable {
+        public let host: String
+        public let port: Int
+        /// A file holding the bearer token that admin endpoints require (mode 0600).
+        public let tokenFile: String
+    }
+
+    public struct WebhookSettings: Sendable, Hashable {
+        /// Webhook URLs that receive every channel's results.
+        public let urls: [String]
+        /// A file holding the HMAC-SHA256 secret (mode 0600); nil leaves deliveries unsigned-by-secret (empty key).
+        public let secretFile: String?
+    }
+
     public let file: String
     /// The SQLite database.
     public let storagePath: String
+    public let bot: BotSettings?
+    public let hub: HubSettings
+    public let admin: AdminSettings?
+    public let webhooks: WebhookSettings
     public let channelsDirectory: String
     public let chains: [String: Chain]
     public let channels: [Channel]
@@ -58,6 +95,44 @@ public struct PlenumConfiguration: Sendable {
             problems += storage.problems
         }
         let channelsDirectory = resolve(root.string("channels") ?? "../proposals", against: base)
+        var bot: BotSettings?
+        if let (table, line) = root.table("bot") {
+            var b = TOMLReader(file: path, table: table, prefix: "bot", line: line)
+            if let key = b.string("key", required: true) {
+                bot = BotSettings(keyFile: resolve(key, against: base), passwordFile: b.string("password_file").map { resolve($0, against: base) })
+            }
+            b.rejectUnknownKeys()
+            problems += b.problems
+        }
+        var hub = HubSettings(host: "127.0.0.1", port: 8490, name: "plenum-local", publicURL: "http://127.0.0.1:8490")
+        if let (table, line) = root.table("hub") {
+            var h = TOMLReader(file: path, table: table, prefix: "hub", line: line)
+            let host = h.string("host") ?? hub.host
+            let port = Int(h.integer("port", range: 0...65535) ?? Int64(hub.port))
+            let name = h.string("name") ?? hub.name
+            hub = HubSettings(host: host, port: port, name: name, publicURL: h.string("public_url") ?? "http://\(host):\(port)")
+            h.rejectUnknownKeys()
+            problems += h.problems
+        }
+        var admin: AdminSettings?
+        if let (table, line) = root.table("admin") {
+            var a = TOMLReader(file: path, table: table, prefix: "admin", line: line)
+            if let token = a.string("token_file", required: true) {
+                admin = AdminSettings(
+                    host: a.string("host") ?? "127.0.0.1", port: Int(a.integer("port", range: 0...65535) ?? 8491), tokenFile: resolve(token, against: base))
+            }
+            a.rejectUnknownKeys()
+            problems += a.problems
+        }
+        var webhooks = WebhookSettings(urls: [], secretFile: nil)
+        if let (table, line) = root.table("webhooks") {
+            var w = TOMLReader(file: path, table: table, prefix: "webhooks", line: line)
+            let urls = w.stringArray("urls") ?? []
+            for url in urls where !(url.hasPrefix("https://") || url.hasPrefix("http://")) { w.problem("urls", "\"\(url)\" is not an http(s) URL") }
+            webhooks = WebhookSettings(urls: urls, secretFile: w.string("secret_file").map { resolve($0, against: base) })
+            w.rejectUnknownKeys()
+            problems += w.problems
+        }
         var chains: [String: Chain] = [:]
         if let (table, _) = root.table("chains", required: true) {
             for name in table.keys {
@@ -107,11 +182,12 @@ public struct PlenumConfiguration: Sendable {
         }
         guard problems.isEmpty else { throw ConfigurationError(problems) }
         return PlenumConfiguration(
-            file: path, storagePath: storagePath, channelsDirectory: channelsDirectory, chains: chains, channels: channels)
+            file: path, storagePath: storagePath, bot: bot, hub: hub, admin: admin, webhooks: webhooks, channelsDirectory: channelsDirectory,
+            chains: chains, channels: channels)
     }
 
-    /// Sections that later parts of Plenum read (the hub, the bot, webhooks, the admin API).
-    static let reservedSections: Set<String> = ["hub", "bot", "webhooks", "admin", "log"]
+    /// Sections read elsewhere.
+    static let reservedSections: Set<String> = ["log"]
 
     static func loadChannel(file: String, chains: [String: Chain]) throws -> Channel {
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
