@@ -10,7 +10,7 @@ extension Bot {
         guard !messages.isEmpty else { return false }
         // Ballots need the pinned snapshot blocks once voting has opened; until they are confirmed, wait.
         var pins = p.pins
-        let now = min(head.now(p.clock), p.deadline)
+        let now = min(timepoint(p, head), p.deadline)
         if pins == nil, now > p.snapshot {
             pins = try await self.pins(&p)
             if pins == nil { return false }
@@ -35,7 +35,8 @@ extension Bot {
             // Ballots after the bot's closing notice are late, whatever the chain says.
             let at = p.closeSeq.map { message.seq > $0 } == true ? p.deadline &+ 1 : now
             let validation = ValidationContext(
-                blockNumber: p.clock == .blockNumber ? at : head.number, timestamp: p.clock == .timestamp ? at : head.timestamp,
+                blockNumber: p.clock == .blockNumber ? at : head.number,
+                timestamp: p.clock == .timestamp ? at : (p.kind == .poll ? self.now() / 1000 : head.timestamp),
                 receivedAt: message.receivedAt / 1000, seenIDs: seen)
             var outcome: Result<AcceptedVote, VoteRejection>
             switch validator.check(Array(message.body.utf8), context: validation) {

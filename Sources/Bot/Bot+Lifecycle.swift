@@ -54,7 +54,7 @@ extension Bot {
             }
             busy = try await processMessages(&p, head: head) || busy
             try await postReceipts(p)
-            if head.now(p.clock) > p.deadline {
+            if timepoint(p, head) > p.deadline {
                 // The notice marks the end: ballots before it count, ballots after it are rejected as late.
                 let notice = try await chat.post(BotMessages.closed(p), to: p.group!, idempotencyKey: "\(p.key):closed")
                 p.closeSeq = notice.seq
@@ -108,10 +108,16 @@ extension Bot {
         let left: Double
         switch p.clock {
         case .blockNumber: left = Double(Int64(p.deadline) - Int64(head.number)) * secondsPerBlock
-        case .timestamp: left = Double(Int64(p.deadline) - Int64(head.timestamp))
+        case .timestamp: left = Double(Int64(p.deadline) - Int64(timepoint(p, head)))
         }
-        guard left > 0, head.now(p.clock) > p.snapshot else { return nil }
+        guard left > 0, timepoint(p, head) > p.snapshot else { return nil }
         return p.rules.reminders.map { $0.components.seconds }.filter { Double($0) >= left && !p.remindersSent.contains($0) }.min()
+    }
+
+    /// Now in the proposal's clock: the chain's head for governor proposals, the wall clock for polls
+    /// (whose deadline must pass even when no block is mined).
+    func timepoint(_ p: BotProposal, _ head: ChainHead) -> UInt64 {
+        p.kind == .poll ? now() / 1000 : head.now(p.clock)
     }
 
     func gating(_ p: BotProposal) -> BotGating {

@@ -49,6 +49,8 @@ public struct BotProposal: Hashable, Sendable {
     public let rules: ProposalRules
     /// The governor's EIP-712 domain name (`name()`), for governor ballots.
     public let governorName: String?
+    /// For polls: the block whose state weighs the votes (power is read at this block number).
+    public let powerBlock: UInt64?
 
     public var phase: Phase
     public var group: String?
@@ -73,7 +75,8 @@ public struct BotProposal: Hashable, Sendable {
     public init(
         key: String, kind: Kind, channel: String, chainId: UInt64, governor: Address?, proposalId: String, title: String,
         description: String, proposer: Address?, clock: VotingWindow.Clock, snapshot: UInt64, deadline: UInt64,
-        created: ChainEventRecord?, rules: ProposalRules, governorName: String?, phase: Phase = .opening, createdAt: UInt64
+        created: ChainEventRecord?, rules: ProposalRules, governorName: String?, powerBlock: UInt64? = nil, phase: Phase = .opening,
+        createdAt: UInt64
     ) {
         self.key = key
         self.kind = kind
@@ -90,6 +93,7 @@ public struct BotProposal: Hashable, Sendable {
         self.created = created
         self.rules = rules
         self.governorName = governorName
+        self.powerBlock = powerBlock
         self.phase = phase
         self.createdAt = createdAt
     }
@@ -98,6 +102,9 @@ public struct BotProposal: Hashable, Sendable {
     public static func governorKey(chainId: UInt64, governor: Address, proposalId: UInt256) -> String {
         "gov:\(chainId):\(governor.lowercased):\(proposalId)"
     }
+
+    /// The timepoint voting power is read at: the governor's snapshot, or a poll's block.
+    public var powerTimepoint: UInt64 { powerBlock ?? snapshot }
 
     /// The voting window in the proposal's clock: OpenZeppelin's snapshot < now ≤ deadline.
     public var window: VotingWindow {

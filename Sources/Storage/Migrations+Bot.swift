@@ -20,6 +20,7 @@ extension Migrations {
                 created_json TEXT,
                 rules_json TEXT NOT NULL,
                 governor_name TEXT,
+                power_block INTEGER,
                 phase TEXT NOT NULL CHECK (phase IN ('opening', 'open', 'closing', 'closed', 'canceled', 'removed')),
                 group_id TEXT,
                 processed_seq INTEGER NOT NULL DEFAULT 0,

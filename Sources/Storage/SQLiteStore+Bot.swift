@@ -14,13 +14,14 @@ extension SQLiteStore: BotStore {
         try db.execute(
             sql: """
                 INSERT OR IGNORE INTO bot_proposals (key, kind, channel, chain_id, governor, proposal_id, title, description, proposer, clock,
-                    snapshot, deadline, created_json, rules_json, governor_name, phase, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    snapshot, deadline, created_json, rules_json, governor_name, power_block, phase, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 p.key, p.kind.rawValue, p.channel, Int64(p.chainId), p.governor?.checksummed, p.proposalId, p.title, p.description,
                 p.proposer?.checksummed, p.clock == .blockNumber ? "blocknumber" : "timestamp", Int64(bitPattern: p.snapshot),
-                Int64(bitPattern: p.deadline), p.created?.json.serialized(), p.rules.json.serialized(), p.governorName, p.phase.rawValue,
+                Int64(bitPattern: p.deadline), p.created?.json.serialized(), p.rules.json.serialized(), p.governorName,
+                p.powerBlock.map { Int64($0) }, p.phase.rawValue,
                 Int64(p.createdAt), Int64(p.createdAt),
             ])
         guard db.changesCount == 1 else { return false }
@@ -81,7 +82,8 @@ extension SQLiteStore: BotStore {
             snapshot: UInt64(bitPattern: row["snapshot"] as Int64), deadline: UInt64(bitPattern: row["deadline"] as Int64),
             created: try (row["created_json"] as String?).map { try ChainEventRecord(json: try JSONParser.parse($0)) },
             rules: try ProposalRules(json: try JSONParser.parse(row["rules_json"] as String)), governorName: row["governor_name"],
-            phase: BotProposal.Phase(rawValue: row["phase"])!, createdAt: UInt64(row["created_at"] as Int64))
+            powerBlock: (row["power_block"] as Int64?).map { UInt64($0) }, phase: BotProposal.Phase(rawValue: row["phase"])!,
+            createdAt: UInt64(row["created_at"] as Int64))
         p.group = row["group_id"]
         p.processedSeq = UInt64(row["processed_seq"] as Int64)
         p.closeSeq = (row["close_seq"] as Int64?).map { UInt64($0) }

@@ -50,14 +50,19 @@ public actor RPCBotChain: BotChain {
         let c = try chain(proposal.chainId)
         let head = try await c.client.blockNumber()
         let snapshotNumber: UInt64, checkpointNumber: UInt64
-        switch proposal.clock {
-        case .blockNumber:
-            snapshotNumber = proposal.snapshot
-            checkpointNumber = proposal.snapshot + 1
-        case .timestamp:
-            guard let first = try await firstBlock(after: proposal.snapshot, client: c.client, head: head) else { return nil }
-            checkpointNumber = first
-            snapshotNumber = first - 1
+        if let block = proposal.powerBlock {
+            snapshotNumber = block
+            checkpointNumber = block + 1
+        } else {
+            switch proposal.clock {
+            case .blockNumber:
+                snapshotNumber = proposal.snapshot
+                checkpointNumber = proposal.snapshot + 1
+            case .timestamp:
+                guard let first = try await firstBlock(after: proposal.snapshot, client: c.client, head: head) else { return nil }
+                checkpointNumber = first
+                snapshotNumber = first - 1
+            }
         }
         guard head >= checkpointNumber + c.confirmations else { return nil }
         let headers: [BlockHeader?] = try await c.client.headers([snapshotNumber, checkpointNumber])
@@ -79,7 +84,7 @@ public actor RPCBotChain: BotChain {
 
     public func votingPower(of voters: [Address], for proposal: BotProposal, pins: PowerPins) async throws -> [VotingPowerRecord] {
         let reader = VotingPowerReader(
-            strategy: proposal.rules.power, timepoint: UInt256(proposal.snapshot), snapshotBlock: pins.snapshotBlock,
+            strategy: proposal.rules.power, timepoint: UInt256(proposal.powerTimepoint), snapshotBlock: pins.snapshotBlock,
             checkpointBlock: pins.checkpointBlock, chain: try reader(proposal.chainId))
         return try await reader.votingPower(of: voters)
     }
@@ -95,7 +100,7 @@ public actor RPCBotChain: BotChain {
 
     public func quorum(for proposal: BotProposal, pins: PowerPins) async throws -> QuorumRequirement.Resolved {
         try await proposal.rules.quorum.resolve(
-            timepoint: UInt256(proposal.snapshot), snapshotBlock: pins.snapshotBlock, checkpointBlock: pins.checkpointBlock,
+            timepoint: UInt256(proposal.powerTimepoint), snapshotBlock: pins.snapshotBlock, checkpointBlock: pins.checkpointBlock,
             chain: try reader(proposal.chainId))
     }
 

@@ -99,7 +99,8 @@ public struct PlenumConfiguration: Sendable {
         if let (table, line) = root.table("bot") {
             var b = TOMLReader(file: path, table: table, prefix: "bot", line: line)
             if let key = b.string("key", required: true) {
-                bot = BotSettings(keyFile: resolve(key, against: base), passwordFile: b.string("password_file").map { resolve($0, against: base) })
+                bot = BotSettings(
+                    keyFile: resolve(key, against: base), passwordFile: b.string("password_file").map { resolve($0, against: base) })
             }
             b.rejectUnknownKeys()
             problems += b.problems
@@ -119,7 +120,8 @@ public struct PlenumConfiguration: Sendable {
             var a = TOMLReader(file: path, table: table, prefix: "admin", line: line)
             if let token = a.string("token_file", required: true) {
                 admin = AdminSettings(
-                    host: a.string("host") ?? "127.0.0.1", port: Int(a.integer("port", range: 0...65535) ?? 8491), tokenFile: resolve(token, against: base))
+                    host: a.string("host") ?? "127.0.0.1", port: Int(a.integer("port", range: 0...65535) ?? 8491),
+                    tokenFile: resolve(token, against: base))
             }
             a.rejectUnknownKeys()
             problems += a.problems
@@ -128,7 +130,9 @@ public struct PlenumConfiguration: Sendable {
         if let (table, line) = root.table("webhooks") {
             var w = TOMLReader(file: path, table: table, prefix: "webhooks", line: line)
             let urls = w.stringArray("urls") ?? []
-            for url in urls where !(url.hasPrefix("https://") || url.hasPrefix("http://")) { w.problem("urls", "\"\(url)\" is not an http(s) URL") }
+            for url in urls where !(url.hasPrefix("https://") || url.hasPrefix("http://")) {
+                w.problem("urls", "\"\(url)\" is not an http(s) URL")
+            }
             webhooks = WebhookSettings(urls: urls, secretFile: w.string("secret_file").map { resolve($0, against: base) })
             w.rejectUnknownKeys()
             problems += w.problems
@@ -182,7 +186,8 @@ public struct PlenumConfiguration: Sendable {
         }
         guard problems.isEmpty else { throw ConfigurationError(problems) }
         return PlenumConfiguration(
-            file: path, storagePath: storagePath, bot: bot, hub: hub, admin: admin, webhooks: webhooks, channelsDirectory: channelsDirectory,
+            file: path, storagePath: storagePath, bot: bot, hub: hub, admin: admin, webhooks: webhooks,
+            channelsDirectory: channelsDirectory,
             chains: chains, channels: channels)
     }
 
