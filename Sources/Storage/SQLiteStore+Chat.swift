@@ -4,7 +4,8 @@ import Foundation
 import GRDB
 
 extension SQLiteStore: ChatStore {
-    public func createGroup(_ spec: GroupSpec, id: GroupID, hub: String, at time: UInt64) async throws -> (group: GroupInfo, created: Bool) {
+    public func createGroup(_ spec: GroupSpec, id: GroupID, hub: String, at time: UInt64) async throws -> (group: GroupInfo, created: Bool)
+    {
         try await pool.write { db in
             if let existing = try Self.chatGroup(db, where: "key = ?", spec.key) { return (existing, false) }
             try db.execute(
@@ -118,7 +119,8 @@ extension SQLiteStore: ChatStore {
 
     public func addMembers(_ addresses: [Address], to group: GroupID, at time: UInt64) async throws -> Int {
         try await pool.write { db in
-            guard let ordinal = try Int64.fetchOne(db, sql: "SELECT ordinal FROM chat_groups WHERE id = ?", arguments: [group.rawValue]) else {
+            guard let ordinal = try Int64.fetchOne(db, sql: "SELECT ordinal FROM chat_groups WHERE id = ?", arguments: [group.rawValue])
+            else {
                 throw ChatError(.groupNotFound, "no group \(group)")
             }
             var added = 0
@@ -154,7 +156,8 @@ extension SQLiteStore: ChatStore {
         GroupInfo(
             id: try GroupID(row["id"] as String), ordinal: row["ordinal"], hub: row["hub"], key: row["key"], title: row["title"],
             topic: row["topic"], gating: try GatingRule(json: try JSONParser.parse(row["gating_json"] as String)),
-            createdAt: UInt64(bitPattern: row["created_at"] as Int64), closedAt: (row["closed_at"] as Int64?).map { UInt64(bitPattern: $0) },
+            createdAt: UInt64(bitPattern: row["created_at"] as Int64),
+            closedAt: (row["closed_at"] as Int64?).map { UInt64(bitPattern: $0) },
             closingSeq: (row["closing_seq"] as Int64?).map { UInt64(bitPattern: $0) })
     }
 

@@ -81,25 +81,54 @@ struct ChatHTTPTests {
                 ("signature not hex", text(fresh()) { $0["signature"] = "0xzz" }, 400, "bad-signature"),
                 ("high-s signature", JSON.object(highS).serialized(), 400, "bad-signature"),
                 ("mis-signed", misSigned.json.serialized(), 403, "signer-mismatch"),
-                ("signed by another key", ChatFixtures.signed("x", by: ChatFixtures.mallory, in: group, at: Self.now()).json.serialized()
-                    .replacingOccurrences(of: ChatFixtures.mallory.address.checksummed, with: ChatFixtures.alice.address.checksummed),
-                    403, "signer-mismatch"),
+                (
+                    "signed by another key",
+                    ChatFixtures.signed("x", by: ChatFixtures.mallory, in: group, at: Self.now()).json.serialized()
+                        .replacingOccurrences(of: ChatFixtures.mallory.address.checksummed, with: ChatFixtures.alice.address.checksummed),
+                    403, "signer-mismatch"
+                ),
                 ("missing field", text(fresh()) { $0["message"] = .object(JSONObject([("hub", "x")])) }, 400, "malformed"),
                 ("unknown field", text(fresh()) { $0["extra"] = 1 }, 400, "malformed"),
-                ("bad timestamp", text(fresh()) { r in var m = r["message"]!.objectValue!; m["timestamp"] = "-1"; r["message"] = .object(m) },
-                    400, "malformed"),
-                ("short nonce", text(fresh()) { r in var m = r["message"]!.objectValue!; m["nonce"] = "0x12"; r["message"] = .object(m) },
-                    400, "malformed"),
-                ("bad sender", text(fresh()) { r in var m = r["message"]!.objectValue!; m["sender"] = "0x1234"; r["message"] = .object(m) },
-                    400, "malformed"),
+                (
+                    "bad timestamp",
+                    text(fresh()) { r in
+                        var m = r["message"]!.objectValue!; m["timestamp"] = "-1"; r["message"] = .object(m)
+                    },
+                    400, "malformed"
+                ),
+                (
+                    "short nonce",
+                    text(fresh()) { r in
+                        var m = r["message"]!.objectValue!; m["nonce"] = "0x12"; r["message"] = .object(m)
+                    },
+                    400, "malformed"
+                ),
+                (
+                    "bad sender",
+                    text(fresh()) { r in
+                        var m = r["message"]!.objectValue!; m["sender"] = "0x1234"; r["message"] = .object(m)
+                    },
+                    400, "malformed"
+                ),
                 ("replayed", accepted.json.serialized(), 409, "replayed"),
-                ("wrong group", ChatFixtures.signed("x", by: ChatFixtures.alice, in: other, at: Self.now()).json.serialized(), 400, "wrong-group"),
-                ("wrong hub", ChatFixtures.signed("x", by: ChatFixtures.alice, in: group, hub: "evil.hub", at: Self.now()).json.serialized(),
-                    400, "wrong-hub"),
-                ("stale", ChatFixtures.signed("x", by: ChatFixtures.alice, in: group, at: Self.now() - 3_600_000).json.serialized(), 400,
-                    "timestamp-out-of-range"),
-                ("oversized body", ChatFixtures.signed(String(repeating: "é", count: 9000), by: ChatFixtures.alice, in: group, at: Self.now())
-                    .json.serialized(), 413, "too-large"),
+                (
+                    "wrong group", ChatFixtures.signed("x", by: ChatFixtures.alice, in: other, at: Self.now()).json.serialized(), 400,
+                    "wrong-group"
+                ),
+                (
+                    "wrong hub",
+                    ChatFixtures.signed("x", by: ChatFixtures.alice, in: group, hub: "evil.hub", at: Self.now()).json.serialized(),
+                    400, "wrong-hub"
+                ),
+                (
+                    "stale", ChatFixtures.signed("x", by: ChatFixtures.alice, in: group, at: Self.now() - 3_600_000).json.serialized(), 400,
+                    "timestamp-out-of-range"
+                ),
+                (
+                    "oversized body",
+                    ChatFixtures.signed(String(repeating: "é", count: 9000), by: ChatFixtures.alice, in: group, at: Self.now())
+                        .json.serialized(), 413, "too-large"
+                ),
                 ("oversized request", "{\"pad\": \"" + String(repeating: " ", count: 70_000) + "\"}", 413, "too-large"),
             ]
             let before = try await live.store.lastPosition()
@@ -169,7 +198,7 @@ struct ChatHTTPTests {
                         connections += 1
                         let after = received.last?.seq ?? 0
                         let take = 1 + (connections * 37) % 29
-                        let frames = try await Self.streamFrames(live, group: group, after: after, messages: take)
+                        let frames = try await Self.streamFrames(live, group: group, after: after, messages: take, lastSeq: UInt64(total))
                         for frame in frames {
                             switch frame["type"]?.stringValue {
                             case "message": received.append(try StoredMessage(json: frame["message"] ?? .null))
@@ -204,38 +233,63 @@ struct ChatHTTPTests {
                     open = await live.hub.waitingSubscribers()
                     await Task.yield()
                 }
-                let refused = try await live.get(
-                    "/v1/groups/\(group)/stream", headers: [("Connection", "Upgrade"), ("Upgrade", "websocket"), ("Sec-WebSocket-Version", "13"), ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")])
-                #expect(refused.status == 429 && refused.errorCode == "too-many-connections", "\(refused.status) \(refused.json)")
+                let (refused, closeCode) = try await Self.stream(live, group: group, after: 0, messages: 1)
+                #expect(refused.map { $0["error"]?["code"] } == [.string("too-many-connections")], "\(refused)")
+                #expect(closeCode == 1013)
                 _ = try await live.hub.close(group, notice: "closed", signedBy: ChatFixtures.bot, idempotencyKey: "close")
                 for try await frames in tasks {
                     #expect(frames.compactMap { $0["type"]?.stringValue } == ["message", "caught-up", "message", "closed"])
                     #expect(frames.last?["seq"] == .number("2"))
                 }
+                let (unknown, unknownClose) = try await Self.stream(live, group: try GroupID("nope"), after: 0, messages: 1)
+                #expect(unknown.map { $0["error"]?["code"] } == [.string("group-not-found")] && unknownClose == 1008, "\(unknown)")
             }
         }
     }
 
-    /// Connects to a group's stream, reads frames until `messages` message frames (or `closed` when
-    /// `untilClosed`), then closes; returns the frames read.
-    static func streamFrames(_ live: LiveHub, group: GroupID, after: UInt64, messages: Int, untilClosed: Bool = false) async throws -> [JSON] {
+    /// Connects to a group's stream, reads frames until `messages` message frames, the message with
+    /// `lastSeq`, or (`untilClosed`) the `closed` frame, then closes; returns the frames read.
+    static func streamFrames(
+        _ live: LiveHub, group: GroupID, after: UInt64, messages: Int, untilClosed: Bool = false, lastSeq: UInt64? = nil
+    ) async throws -> [JSON] {
+        try await stream(live, group: group, after: after, messages: messages, untilClosed: untilClosed, lastSeq: lastSeq).frames
+    }
+
+    /// Like `streamFrames`, with the close code the server sent (nil when the client closed first).
+    static func stream(
+        _ live: LiveHub, group: GroupID, after: UInt64, messages: Int, untilClosed: Bool = false, lastSeq: UInt64? = nil
+    ) async throws -> (
+        frames: [JSON], closeCode: Int?
+    ) {
         var logger = Logger(label: "ws-client")
         logger.logLevel = .warning
         let frames = FrameBox()
-        try await WebSocketClient.connect(url: "\(live.webSocketBase)/v1/groups/\(group)/stream?after=\(after)", logger: logger) {
+        let close = try await WebSocketClient.connect(url: "\(live.webSocketBase)/v1/groups/\(group)/stream?after=\(after)", logger: logger)
+        {
             inbound, outbound, _ in
             var count = 0
             for try await message in inbound.messages(maxSize: 1 << 20) {
                 guard case .text(let text) = message else { continue }
                 let frame = try JSONParser.parse(text)
                 frames.append(frame)
-                if frame["type"]?.stringValue == "closed" { break }
-                if frame["type"]?.stringValue == "message" { count += 1 }
+                if frame["type"]?.stringValue == "closed" || frame["type"]?.stringValue == "error" { break }
+                if frame["type"]?.stringValue == "message" {
+                    count += 1
+                    if let lastSeq, frame["message"]?["seq"] == .number(String(lastSeq)) { break }
+                }
                 if !untilClosed && count == messages { break }
             }
             try await outbound.close(.normalClosure, reason: nil)
         }
-        return frames.all
+        let code: Int? = close.map { frame in
+            switch frame.closeCode {
+            case .normalClosure: 1000
+            case .policyViolation: 1008
+            case .unknown(let value): Int(value)
+            default: -1
+            }
+        }
+        return (frames.all, code)
     }
 }
 

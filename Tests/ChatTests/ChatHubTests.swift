@@ -122,7 +122,9 @@ struct ChatHubTests {
         _ = try await hub.submit(ChatFixtures.signed("again", by: ChatFixtures.alice, in: group, at: clock.now()))
     }
 
-    @Test(arguments: ChatStoreTests.Kind.allCases) func concurrentPostersKeepSequencesGapFreeInFewerTransactions(kind: ChatStoreTests.Kind)
+    @Test(arguments: ChatStoreTests.Kind.allCases) func concurrentPostersKeepSequencesGapFreeInFewerTransactions(
+        kind: ChatStoreTests.Kind
+    )
         async throws
     {
         let (store, folder) = try ChatStoreTests.store(kind)
@@ -158,7 +160,10 @@ struct ChatHubTests {
         #expect(zip(all, all.dropFirst()).allSatisfy { $0.receivedAt <= $1.receivedAt })
         let statistics = await hub.commitStatistics()
         #expect(statistics.messages == posters * each)
-        #expect(statistics.batches < statistics.messages, "group commit batched nothing: \(statistics)")
+        if kind == .sqlite {
+            // While one transaction waits for its fsync, the posts that arrive meanwhile queue for the next.
+            #expect(statistics.batches < statistics.messages / 2, "group commit batched little: \(statistics)")
+        }
     }
 
     @Test func subscriptionsDeliverEveryEntryOnceWhilePostsArrive() async throws {
@@ -167,7 +172,9 @@ struct ChatHubTests {
         let hub = ChatHub(store: store, configuration: ChatFixtures.configuration(), clock: SystemChatClock())
         let group = try await hub.createGroup(ChatFixtures.spec("live")).id
         let total = 300
-        for i in 0..<40 { _ = try await hub.submit(ChatFixtures.signed("early \(i)", by: ChatFixtures.alice, in: group, at: SystemChatClock().now())) }
+        for i in 0..<40 {
+            _ = try await hub.submit(ChatFixtures.signed("early \(i)", by: ChatFixtures.alice, in: group, at: SystemChatClock().now()))
+        }
         try await withThrowingTaskGroup(of: [StoredMessage].self) { tasks in
             // Two readers: one from the start, one resuming from seq 17.
             for start in [UInt64(0), 17] {
@@ -219,7 +226,9 @@ struct ChatHubTests {
             let transport = HubTransport(hub: hub, botKey: ChatFixtures.bot)
             group = try await transport.createGroup(ChatFixtures.spec("restart")).id
             _ = try await transport.post("hello", to: group, transactionID: "t1")
-            for i in 0..<4 { _ = try await hub.submit(ChatFixtures.signed("m\(i)", by: ChatFixtures.alice, in: group, at: SystemChatClock().now())) }
+            for i in 0..<4 {
+                _ = try await hub.submit(ChatFixtures.signed("m\(i)", by: ChatFixtures.alice, in: group, at: SystemChatClock().now()))
+            }
             for try await message in transport.events(since: nil) {
                 seen.append(message.body)
                 cursor = message.cursor

@@ -23,7 +23,10 @@ struct ChatStoreTests {
         }
     }
 
-    static func draft(_ body: String, by key: PrivateKey = ChatFixtures.alice, in group: GroupID, nonce: Hash32? = nil, at time: UInt64 = 1000, closes: Bool = false)
+    static func draft(
+        _ body: String, by key: PrivateKey = ChatFixtures.alice, in group: GroupID, nonce: Hash32? = nil, at time: UInt64 = 1000,
+        closes: Bool = false
+    )
         -> MessageDraft
     {
         let signed = ChatFixtures.signed(body, by: key, in: group, at: time, nonce: nonce)

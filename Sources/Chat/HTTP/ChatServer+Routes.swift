@@ -26,7 +26,8 @@ extension ChatServer {
 
     /// What a client needs to sign: the hub's name, the EIP-712 domain and type, and the limits.
     func hubDescription() -> Response {
-        let template = ChatMessage(hub: hub.configuration.hub, group: GroupID(unchecked: "GROUP"), sender: .zero, body: "", timestamp: 0, nonce: .zero)
+        let template = ChatMessage(
+            hub: hub.configuration.hub, group: GroupID(unchecked: "GROUP"), sender: .zero, body: "", timestamp: 0, nonce: .zero)
         let typed = template.typedDataJSON
         return Self.json([
             "hub": .string(hub.configuration.hub),
@@ -94,14 +95,10 @@ extension ChatServer {
         return Self.json(["message": entry.json], status: .created)
     }
 
-    /// A stream request that was not upgraded: says why.
+    /// A plain GET of a stream (no WebSocket upgrade): says what is wrong.
     func refusedStream(_ request: Request, _ context: ChatRequestContext) async throws -> Response {
         _ = try await streamParameters(request, context)
-        guard request.headers[.upgrade]?.lowercased() == "websocket" else {
-            throw ChatError(.upgradeRequired, "this endpoint is a WebSocket stream: connect with Upgrade: websocket")
-        }
-        guard streams.wouldAdmit(context.clientIP) else { throw tooManyStreams(context.clientIP) }
-        throw ChatError(.unavailable, "the WebSocket upgrade was refused; retry", retryAfter: 1)
+        throw ChatError(.upgradeRequired, "this endpoint is a WebSocket stream: connect with Upgrade: websocket")
     }
 
     /// Checks a stream request: the group exists, `after` is a seq.

@@ -4,23 +4,29 @@ import HummingbirdWebSocket
 import NIOWebSocket
 
 extension ChatServer {
-    /// The WebSocket route `GET /v1/groups/{id}/stream?after=SEQ`. A request it refuses falls
-    /// through to `router()`, which answers with the JSON error.
+    /// The WebSocket route `GET /v1/groups/{id}/stream?after=SEQ`.
+    ///
+    /// Hummingbird answers a refused upgrade with an empty 400, so every upgrade request is
+    /// accepted and a refusal is sent inside the stream: one `error` frame, then a close with
+    /// 1013 (try again later: rate or connection limits) or 1008 (policy: unknown group, bad `after`).
     public func webSocketRouter() -> Router<ChatRequestContext> {
         let router = Router(context: ChatRequestContext.self)
-        router.ws("/v1/groups/:id/stream") { request, context in
-            if let requestLimiter, requestLimiter.take(context.clientIP, now: hub.clock.now()) != nil { return .dontUpgrade }
-            guard (try? await streamParameters(request, context)) != nil, streams.wouldAdmit(context.clientIP) else { return .dontUpgrade }
-            return .upgrade([:])
-        } onUpgrade: { inbound, outbound, context in
+        router.ws("/v1/groups/:id/stream") { inbound, outbound, context in
             let ip = context.requestContext.clientIP
-            guard streams.acquire(ip) else {
-                try await Self.send(StreamFrame.error(tooManyStreams(ip)), to: outbound)
-                try await outbound.close(.unknown(1013), reason: "too many streams")
-                return
+            func refuse(_ error: ChatError) async throws {
+                try await Self.send(StreamFrame.error(error), to: outbound)
+                let retryable = error.code == .rateLimited || error.code == .tooManyConnections || error.code == .unavailable
+                try await outbound.close(retryable ? .unknown(1013) : .policyViolation, reason: error.code.rawValue)
             }
+            if let requestLimiter, let wait = requestLimiter.take(ip, now: hub.clock.now()) {
+                return try await refuse(ChatError(.rateLimited, "too many requests from \(ip); retry in \(wait) s", retryAfter: wait))
+            }
+            guard streams.acquire(ip) else { return try await refuse(tooManyStreams(ip)) }
             defer { streams.release(ip) }
-            let (group, after) = try await streamParameters(context.request, context.requestContext)
+            let group: GroupID, after: UInt64
+            do { (group, after) = try await streamParameters(context.request, context.requestContext) } catch {
+                return try await refuse(Self.chatError(error))
+            }
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 // The client sends nothing; its stream ends when it closes, and then so does ours.
                 tasks.addTask {

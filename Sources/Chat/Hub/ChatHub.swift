@@ -107,7 +107,9 @@ public final class ChatHub: Sendable {
         Keccak256.hash("plenum-chat/idempotency:" + key)
     }
 
-    private func postTrusted(_ body: String, to group: GroupID, key: PrivateKey, idempotencyKey: String, closesGroup: Bool)
+    private func postTrusted(
+        _ body: String, to group: GroupID, key: PrivateKey, idempotencyKey: String, closesGroup: Bool
+    )
         async throws -> StoredMessage
     {
         let nonce = Self.nonce(forIdempotencyKey: idempotencyKey)

@@ -40,7 +40,8 @@ actor CommitQueue {
     /// Appends one draft; returns after its batch has committed (or failed).
     func append(_ draft: MessageDraft) async -> Result<AppendOutcome, ChatError> {
         guard pending.count < maxPending else {
-            return .failure(ChatError(.overloaded, "the hub has \(pending.count) messages waiting to be written; retry shortly", retryAfter: 1))
+            return .failure(
+                ChatError(.overloaded, "the hub has \(pending.count) messages waiting to be written; retry shortly", retryAfter: 1))
         }
         nextTicket += 1
         let ticket = nextTicket
@@ -75,7 +76,8 @@ actor CommitQueue {
         } catch let error as ChatError {
             results = Array(repeating: .failure(error), count: batch.count)
         } catch {
-            results = Array(repeating: .failure(ChatError(.unavailable, "the message store failed: \(error)", retryAfter: 1)), count: batch.count)
+            results = Array(
+                repeating: .failure(ChatError(.unavailable, "the message store failed: \(error)", retryAfter: 1)), count: batch.count)
         }
         var own: Result<AppendOutcome, ChatError>?
         for (entry, result) in zip(batch, results) {

@@ -38,7 +38,9 @@ public struct GroupCursor: Sendable {
                 seq = entry.seq
                 return .message(entry)
             }
-            let page = try await hub.storeCall { [seq, group] in try await hub.store.messages(in: group, afterSeq: seq, limit: Self.pageSize) }
+            let page = try await hub.storeCall { [seq, group] in
+                try await hub.store.messages(in: group, afterSeq: seq, limit: Self.pageSize)
+            }
             if !page.isEmpty {
                 buffer = page
                 index = 0

@@ -78,7 +78,10 @@ public struct SignedChatMessage: Hashable, Sendable {
         do { nonce = try Hash32(hex: nonceText) } catch {
             throw ChatError(.malformed, "message.nonce must be 0x and 64 hex digits (bytes32), found \"\(nonceText.prefix(80))\"")
         }
-        guard let signatureJSON = root["signature"] else { throw ChatError(.malformed, "missing member \"signature\"") }
+        guard let signatureJSON = root["signature"] else {
+            throw ChatError(
+                .badSignature, "the message is unsigned (missing member \"signature\"): every message must be signed by its sender")
+        }
         guard let signatureText = signatureJSON.stringValue else {
             throw ChatError(.malformed, "\"signature\" must be a 0x-hex string, found \(signatureJSON.kind)")
         }
@@ -86,6 +89,8 @@ public struct SignedChatMessage: Hashable, Sendable {
         do { signature = try Signature(hex: signatureText) } catch {
             throw ChatError(.badSignature, "the signature is not acceptable: \(error)")
         }
-        self.init(message: ChatMessage(hub: hub, group: group, sender: sender, body: body, timestamp: timestamp, nonce: nonce), signature: signature)
+        self.init(
+            message: ChatMessage(hub: hub, group: group, sender: sender, body: body, timestamp: timestamp, nonce: nonce),
+            signature: signature)
     }
 }

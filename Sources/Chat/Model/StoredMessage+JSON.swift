@@ -25,7 +25,9 @@ extension StoredMessage {
         }
         func parse<T>(_ key: String, _ make: (String) throws -> T?) throws(ChatError) -> T {
             let value = try text(key)
-            guard let parsed = try? make(value) else { throw ChatError(.malformed, "stored message: \(key) \"\(value.prefix(80))\" is invalid") }
+            guard let parsed = try? make(value) else {
+                throw ChatError(.malformed, "stored message: \(key) \"\(value.prefix(80))\" is invalid")
+            }
             return parsed
         }
         self.init(

@@ -79,7 +79,8 @@ extension MessageDraft {
             return ChatError(.groupClosed, "group \(group.id) was closed at seq \(group.closingSeq.map(String.init) ?? "?")")
         }
         guard signed.message.hub == group.hub else {
-            return ChatError(.wrongHub, "message.hub is \"\(signed.message.hub.prefix(80))\"; group \(group.id) belongs to hub \"\(group.hub)\"")
+            return ChatError(
+                .wrongHub, "message.hub is \"\(signed.message.hub.prefix(80))\"; group \(group.id) belongs to hub \"\(group.hub)\"")
         }
         return nil
     }

@@ -51,7 +51,8 @@ public struct TransportMessage: Hashable, Sendable {
     public let entry: StoredMessage?
 
     public init(
-        group: GroupID, id: String, sender: String, signer: Address?, body: String, sentAt: UInt64, cursor: ChatCursor, entry: StoredMessage?
+        group: GroupID, id: String, sender: String, signer: Address?, body: String, sentAt: UInt64, cursor: ChatCursor,
+        entry: StoredMessage?
     ) {
         self.group = group
         self.id = id

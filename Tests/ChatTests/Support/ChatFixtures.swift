@@ -36,8 +36,10 @@ enum ChatFixtures {
     static func signed(
         _ body: String, by key: PrivateKey, in group: GroupID, hub: String = hubName, at timestamp: UInt64, nonce: Hash32? = nil
     ) -> SignedChatMessage {
-        ChatMessage(hub: hub, group: group, sender: key.address, body: body, timestamp: timestamp, nonce: nonce ?? ChatMessage.randomNonce())
-            .signed(with: key)
+        ChatMessage(
+            hub: hub, group: group, sender: key.address, body: body, timestamp: timestamp, nonce: nonce ?? ChatMessage.randomNonce()
+        )
+        .signed(with: key)
     }
 
     /// Checks a group's log: seq 1…n, each prevHash the previous hash, each entry self-consistent.
