@@ -48,6 +48,7 @@ extension SQLiteStore: ChatStore {
                     INSERT INTO chat_messages
                         (group_ordinal, seq, prev_hash, hash, message_id, sender, body, timestamp, nonce, signature, received_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (group_ordinal, sender, nonce) DO NOTHING
                     """)
             for draft in drafts {
                 if groups[draft.group] == nil, let info = try Self.chatGroup(db, where: "id = ?", draft.group.rawValue) {
@@ -59,22 +60,27 @@ extension SQLiteStore: ChatStore {
                 }
                 let (ordinal, info, head) = groups[draft.group]!
                 let m = draft.signed.message
-                if let existing = try Self.chatMessages(
-                    db, where: "m.group_ordinal = ? AND m.sender = ? AND m.nonce = ?", [ordinal, Data(m.sender.bytes), Data(m.nonce.bytes)]
-                ).first {
-                    outcomes.append(.duplicate(existing))
-                    continue
-                }
                 guard m.timestamp <= UInt64(Int64.max), draft.receivedAt <= UInt64(Int64.max) else {
                     outcomes.append(.rejected(ChatError(.timestampOutOfRange, "timestamps above 2^63 ms are not stored")))
                     continue
                 }
                 let provisional = draft.entry(position: 0, hub: info.hub, after: head)
+                // A used (group, sender, nonce) inserts nothing: then the earlier entry is the answer.
                 try insert.execute(arguments: [
                     ordinal, Int64(provisional.seq), Data(provisional.prevHash.bytes), Data(provisional.hash.bytes), Data(draft.id.bytes),
                     Data(m.sender.bytes), m.body, Int64(m.timestamp), Data(m.nonce.bytes), Data(draft.signed.signature.bytes),
                     Int64(draft.receivedAt),
                 ])
+                guard db.changesCount == 1 else {
+                    let existing = try Self.chatMessages(
+                        db, where: "m.group_ordinal = ? AND m.sender = ? AND m.nonce = ?",
+                        [ordinal, Data(m.sender.bytes), Data(m.nonce.bytes)])
+                    guard let existing = existing.first else {
+                        throw ChatError(.internalError, "an insert into group \(info.id) stored nothing")
+                    }
+                    outcomes.append(.duplicate(existing))
+                    continue
+                }
                 let entry = provisional.placed(at: db.lastInsertedRowID)
                 var updated = info
                 if draft.closesGroup {

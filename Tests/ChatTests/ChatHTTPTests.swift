@@ -139,6 +139,9 @@ struct ChatHTTPTests {
                 if code == "replayed" { #expect(reply.json["error"]?["existing"]?["seq"] == .number("1")) }
             }
             #expect(try await live.store.lastPosition() == before)
+            let gated = try await live.hub.createGroup(ChatFixtures.spec("gated", gating: .members)).id
+            let outsider = try await live.post(ChatFixtures.signed("let me in", by: ChatFixtures.mallory, in: gated, at: Self.now()))
+            #expect(outsider.status == 403 && outsider.errorCode == "not-a-member", "\(outsider.json)")
             let missing = try await live.post(ChatFixtures.signed("x", by: ChatFixtures.alice, in: try GroupID("feedface"), at: Self.now()))
             #expect(missing.status == 404 && missing.errorCode == "group-not-found")
             let unknownRoute = try await live.get("/v2/nothing")

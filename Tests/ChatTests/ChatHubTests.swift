@@ -2,6 +2,7 @@ import Chat
 import Ethereum
 import PlenumTesting
 import Storage
+import Synchronization
 import Testing
 
 @Suite("ChatHub in-process: posting, idempotency, gating, group commit, streams")
@@ -76,7 +77,7 @@ struct ChatHubTests {
         }
         // Within the skew window is fine.
         _ = try await hub.submit(ChatFixtures.signed("edge", by: ChatFixtures.alice, in: group, at: now - 5 * 60 * 1000))
-        #expect(try await store.lastPosition() == 2)
+        #expect(await store.lastPosition() == 2)
     }
 
     @Test func gatingByMembersAndByPolicy() async throws {
@@ -102,7 +103,7 @@ struct ChatHubTests {
         } catch let error as ChatError { #expect(error.code == .notAMember) }
         #expect(try await hub.addMembers([ChatFixtures.bob.address], to: members) == 1)
         _ = try await hub.submit(ChatFixtures.signed("hi", by: ChatFixtures.bob, in: members, at: clock.now()))
-        #expect(try await store.lastPosition() == 3)
+        #expect(await store.lastPosition() == 3)
     }
 
     @Test func perAddressRateLimitAnswersWithRetryAfter() async throws {
@@ -267,5 +268,63 @@ struct ChatHubTests {
         _ = await reader.result
         _ = await commits.result
         #expect(await hub.waitingSubscribers() == 0)
+    }
+}
+
+/// A store whose appends fail while `failing` is set (the disk is full, the database is locked).
+final class FlakyStore: ChatStore {
+    let inner = InMemoryChatStore()
+    private let failing = Mutex(false)
+
+    func setFailing(_ value: Bool) { failing.withLock { $0 = value } }
+
+    struct DiskFull: Error {}
+
+    func createGroup(_ spec: GroupSpec, id: GroupID, hub: String, at time: UInt64) async throws -> (group: GroupInfo, created: Bool) {
+        try await inner.createGroup(spec, id: id, hub: hub, at: time)
+    }
+    func group(_ id: GroupID) async throws -> GroupInfo? { await inner.group(id) }
+    func groups(afterOrdinal ordinal: Int64, limit: Int) async throws -> [GroupInfo] {
+        await inner.groups(afterOrdinal: ordinal, limit: limit)
+    }
+    func head(of group: GroupID) async throws -> ChainHead { await inner.head(of: group) }
+    func append(_ drafts: [MessageDraft]) async throws -> [AppendOutcome] {
+        if failing.withLock({ $0 }) { throw DiskFull() }
+        return await inner.append(drafts)
+    }
+    func messages(in group: GroupID, afterSeq: UInt64, limit: Int) async throws -> [StoredMessage] {
+        await inner.messages(in: group, afterSeq: afterSeq, limit: limit)
+    }
+    func messages(afterPosition: Int64, limit: Int) async throws -> [StoredMessage] {
+        await inner.messages(afterPosition: afterPosition, limit: limit)
+    }
+    func message(in group: GroupID, sender: Address, nonce: Hash32) async throws -> StoredMessage? {
+        await inner.message(in: group, sender: sender, nonce: nonce)
+    }
+    func lastPosition() async throws -> Int64 { await inner.lastPosition() }
+    func addMembers(_ addresses: [Address], to group: GroupID, at time: UInt64) async throws -> Int {
+        try await inner.addMembers(addresses, to: group, at: time)
+    }
+    func isMember(_ address: Address, of group: GroupID) async throws -> Bool { await inner.isMember(address, of: group) }
+}
+
+@Suite("ChatHub when the store fails")
+struct ChatHubStoreFailureTests {
+    @Test func aFailedCommitAnswersUnavailableAndTheNextOneWorks() async throws {
+        let store = FlakyStore()
+        let hub = ChatHub(store: store, configuration: ChatFixtures.configuration(), clock: SystemChatClock())
+        let group = try await hub.createGroup(ChatFixtures.spec("flaky")).id
+        store.setFailing(true)
+        let message = ChatFixtures.signed("lost?", by: ChatFixtures.alice, in: group, at: SystemChatClock().now())
+        do {
+            _ = try await hub.submit(message)
+            Issue.record("a failed commit was acknowledged")
+        } catch let error as ChatError {
+            #expect(error.code == .unavailable && error.retryAfter == 1 && error.message.contains("DiskFull"))
+        }
+        #expect(try await store.lastPosition() == 0)
+        store.setFailing(false)
+        // The same signed message can be retried: nothing of the failed batch was kept.
+        #expect(try await hub.submit(message).seq == 1)
     }
 }

@@ -1,5 +1,4 @@
 import Ethereum
-import Synchronization
 
 /// The built-in chat hub: groups per proposal, wallet-signed messages, a hash-linked log per
 /// group, committed in batches and streamed to subscribers from any cursor.
@@ -14,9 +13,7 @@ public final class ChatHub: Sendable {
     let feed = MessageFeed()
     let committer: CommitQueue
     let addressLimiter: RateLimiter<Address>?
-    /// Open groups, so posts skip a store read; a group leaves when it closes.
-    private let openGroups = Mutex<[GroupID: GroupInfo]>([:])
-    private static let maxCachedGroups = 10_000
+    let openGroups = OpenGroupCache()
 
     /// A hub over `store`; `policy` defaults to `StandardPostingPolicy(store:)`.
     public init(
@@ -27,7 +24,8 @@ public final class ChatHub: Sendable {
         self.configuration = configuration
         self.clock = clock
         committer = CommitQueue(
-            store: store, feed: feed, clock: clock, maxBatch: configuration.maxBatch, maxPending: configuration.maxPending)
+            store: store, feed: feed, openGroups: openGroups, clock: clock, maxBatch: configuration.maxBatch,
+            maxPending: configuration.maxPending)
         addressLimiter = configuration.postRatePerAddress.map { RateLimiter(limit: $0) }
     }
 
@@ -46,14 +44,9 @@ public final class ChatHub: Sendable {
 
     /// The group, or `group-not-found`.
     public func group(_ id: GroupID) async throws -> GroupInfo {
-        if let cached = openGroups.withLock({ $0[id] }) { return cached }
+        if let cached = openGroups[id] { return cached }
         guard let info = try await storeCall({ try await store.group(id) }) else { throw ChatError(.groupNotFound, "no group \(id)") }
-        if info.isOpen {
-            openGroups.withLock { table in
-                if table.count >= Self.maxCachedGroups { table.removeAll(keepingCapacity: true) }
-                table[id] = info
-            }
-        }
+        openGroups.remember(info)
         return info
     }
 
@@ -155,7 +148,6 @@ public final class ChatHub: Sendable {
         let draft = MessageDraft(signed: signed, id: id, receivedAt: now, closesGroup: closesGroup)
         switch await committer.append(draft) {
         case .success(.appended(let entry)):
-            if closesGroup { closed(m.group) }
             return entry
         case .success(.duplicate(let existing)):
             throw ChatError(
@@ -170,8 +162,9 @@ public final class ChatHub: Sendable {
         }
     }
 
+    /// A post found the group closed (by another process, or a cache behind): drop it and wake readers.
     private func closed(_ group: GroupID) {
-        _ = openGroups.withLock { $0.removeValue(forKey: group) }
+        openGroups.forget([group])
         feed.poke(group)
     }
 

@@ -18,6 +18,7 @@ actor CommitQueue {
 
     private let store: any ChatStore
     private let feed: MessageFeed
+    private let openGroups: OpenGroupCache
     private let clock: any ChatClock
     private let maxBatch: Int
     private let maxPending: Int
@@ -29,9 +30,10 @@ actor CommitQueue {
     private(set) var batches = 0
     private(set) var committedDrafts = 0
 
-    init(store: any ChatStore, feed: MessageFeed, clock: any ChatClock, maxBatch: Int, maxPending: Int) {
+    init(store: any ChatStore, feed: MessageFeed, openGroups: OpenGroupCache, clock: any ChatClock, maxBatch: Int, maxPending: Int) {
         self.store = store
         self.feed = feed
+        self.openGroups = openGroups
         self.clock = clock
         self.maxBatch = max(1, maxBatch)
         self.maxPending = max(1, maxPending)
@@ -71,6 +73,11 @@ actor CommitQueue {
             let appended = outcomes.compactMap { if case .appended(let m) = $0 { m } else { nil } }
             batches += 1
             committedDrafts += appended.count
+            // Closed groups leave the cache before their closing entries wake anyone.
+            openGroups.forget(
+                zip(batch, outcomes).compactMap { entry, outcome in
+                    if case .appended = outcome, entry.draft.closesGroup { entry.draft.group } else { nil }
+                })
             if !appended.isEmpty { feed.publish(appended) }
             results = outcomes.map { .success($0) }
         } catch let error as ChatError {

@@ -101,6 +101,12 @@ public struct ChatMessage: Hashable, Sendable {
     /// A random 32-byte nonce.
     public static func randomNonce() -> Hash32 {
         var generator = SystemRandomNumberGenerator()
-        return try! Hash32(bytes: (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32)
+        for _ in 0..<4 {
+            let word = generator.next()
+            for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
+        }
+        return try! Hash32(bytes: bytes)
     }
 }

@@ -21,9 +21,7 @@ public struct GroupID: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// A fresh random identifier for a new hub group: 128 random bits as 32 lowercase hex digits.
     public static func random() -> GroupID {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return GroupID(unchecked: String(Hex.encode(bytes).dropFirst(2)))
+        GroupID(unchecked: String(ChatMessage.randomNonce().description.dropFirst(2).prefix(32)))
     }
 
     static func isValid(_ text: String) -> Bool {
