@@ -30,11 +30,10 @@ public struct StandardPostingPolicy: PostingPolicy {
         case .members:
             return try await store.isMember(sender, of: group.id)
                 ? .allow : .deny(reason: "\(sender.checksummed) is not a member of group \(group.id)")
-        case .votingPower(let gate):
+        case .votingPower:
             guard let votingPower else {
                 return .deny(reason: "group \(group.id) is gated by voting power and this hub has no voting-power source")
             }
-            _ = gate
             return try await votingPower.mayPost(sender: sender, group: group)
         }
     }
