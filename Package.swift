@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
     ],
     targets: [
         .systemLibrary(
@@ -74,6 +76,16 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "Chat",
+            dependencies: [
+                "Ethereum",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "Bot",
             dependencies: [
                 "Ethereum", "Governance", "ChainWatch",
@@ -89,6 +101,7 @@ let package = Package(
                 "ChainWatch",
                 "Bot",
                 "Governance",
+                "Chat",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
@@ -96,7 +109,7 @@ let package = Package(
         .target(
             name: "PlenumService",
             dependencies: [
-                "Ethereum", "EthereumRPC", "ChainWatch", "Governance", "Bot", "Storage", "TOML",
+                "Ethereum", "EthereumRPC", "ChainWatch", "Governance", "Bot", "Chat", "Storage", "TOML",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
@@ -165,6 +178,17 @@ let package = Package(
         .testTarget(
             name: "GovernanceLiveTests",
             dependencies: ["Governance", "EthereumRPC", "PlenumService", "Ethereum", "PlenumTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ChatTests",
+            dependencies: [
+                "Chat", "Storage", "Ethereum", "PlenumTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

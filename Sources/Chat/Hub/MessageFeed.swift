@@ -1,0 +1,99 @@
+import Synchronization
+
+/// Wakes subscribers when entries commit. It holds no messages: subscribers read the store from
+/// their own cursor, so they see every entry once, in order, however late they are.
+///
+/// Heads only grow. A subscriber that read nothing after `seq` and then waits is woken by any
+/// commit past `seq`, including one published between its read and its wait.
+final class MessageFeed: Sendable {
+    private struct State {
+        var heads: [GroupID: UInt64] = [:]
+        var lastPosition: Int64 = 0
+        var groupWaiters: [GroupID: [UInt64: CheckedContinuation<Void, any Error>]] = [:]
+        var positionWaiters: [UInt64: CheckedContinuation<Void, any Error>] = [:]
+        var nextID: UInt64 = 0
+    }
+
+    private let state = Mutex(State())
+
+    /// Records committed entries (in position order) and wakes whoever waits for them.
+    func publish(_ entries: [StoredMessage]) {
+        let woken = state.withLock { s in
+            var woken: [CheckedContinuation<Void, any Error>] = []
+            for entry in entries {
+                s.heads[entry.group] = max(s.heads[entry.group] ?? 0, entry.seq)
+                s.lastPosition = max(s.lastPosition, entry.position)
+                if let waiters = s.groupWaiters.removeValue(forKey: entry.group) { woken.append(contentsOf: waiters.values) }
+            }
+            woken.append(contentsOf: s.positionWaiters.values)
+            s.positionWaiters = [:]
+            return woken
+        }
+        for waiter in woken { waiter.resume() }
+    }
+
+    /// Returns once an entry of `group` with seq > `seq` has been published (at once if one has),
+    /// or `poke` was called; throws `CancellationError` when the task is cancelled.
+    func waitForGroup(_ group: GroupID, after seq: UInt64) async throws {
+        let id = state.withLock { s in
+            s.nextID += 1
+            return s.nextID
+        }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let immediate: (any Error)?? = state.withLock { s in
+                    if Task.isCancelled { return .some(CancellationError()) }
+                    if (s.heads[group] ?? 0) > seq { return .some(nil) }
+                    s.groupWaiters[group, default: [:]][id] = continuation
+                    return .none
+                }
+                switch immediate {
+                case .some(.some(let error)): continuation.resume(throwing: error)
+                case .some(.none): continuation.resume()
+                case .none: break
+                }
+            }
+        } onCancel: {
+            let waiter = state.withLock { s in
+                let waiter = s.groupWaiters[group]?.removeValue(forKey: id)
+                if s.groupWaiters[group]?.isEmpty == true { s.groupWaiters[group] = nil }
+                return waiter
+            }
+            waiter?.resume(throwing: CancellationError())
+        }
+    }
+
+    /// Returns once an entry with position > `position` has been published (at once if one has).
+    func waitForPosition(after position: Int64) async throws {
+        let id = state.withLock { s in
+            s.nextID += 1
+            return s.nextID
+        }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let immediate: (any Error)?? = state.withLock { s in
+                    if Task.isCancelled { return .some(CancellationError()) }
+                    if s.lastPosition > position { return .some(nil) }
+                    s.positionWaiters[id] = continuation
+                    return .none
+                }
+                switch immediate {
+                case .some(.some(let error)): continuation.resume(throwing: error)
+                case .some(.none): continuation.resume()
+                case .none: break
+                }
+            }
+        } onCancel: {
+            state.withLock { $0.positionWaiters.removeValue(forKey: id) }?.resume(throwing: CancellationError())
+        }
+    }
+
+    /// Wakes the waiters of a group without a new entry (so they look again, e.g. at a closed group).
+    func poke(_ group: GroupID) {
+        let woken = state.withLock { $0.groupWaiters.removeValue(forKey: group) }
+        for waiter in woken?.values ?? [:].values { waiter.resume() }
+    }
+
+    /// Number of suspended waiters (tests check that cancelled subscribers leave none behind).
+    var waiting: Int { state.withLock { s in s.groupWaiters.values.reduce(0) { $0 + $1.count } + s.positionWaiters.count } }
+}
