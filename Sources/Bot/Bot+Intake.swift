@@ -4,7 +4,7 @@ import Governance
 extension Bot {
     /// Reads the group's new messages (up to the close notice when closing), decides each one, stores
     /// the decisions and the new position in one transaction. Returns whether it processed anything.
-    func processMessages(_ p: inout BotProposal, head: ChainHead) async throws -> Bool {
+    func processMessages(_ p: inout BotProposal, head: ChainTip) async throws -> Bool {
         guard let group = p.group else { return false }
         let messages = try await chat.messages(in: group, after: p.processedSeq, limit: configuration.batchSize)
         guard !messages.isEmpty else { return false }

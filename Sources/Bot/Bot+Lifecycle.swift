@@ -15,6 +15,7 @@ extension Bot {
                     key: p.key, title: p.title, topic: "\(p.channel) · proposal \(p.proposalId)", gating: gating(p))
                 try await store.updateProposal(p)
             }
+            _ = try await chat.post(BotMessages.descriptor(p).serialized(), to: p.group!, idempotencyKey: "\(p.key):descriptor")
             _ = try await chat.post(
                 BotMessages.announcement(p, head: head, secondsPerBlock: spb, hubHint: configuration.hubHint), to: p.group!,
                 idempotencyKey: "\(p.key):announce")
@@ -104,7 +105,7 @@ extension Bot {
     }
 
     /// The largest reminder offset (seconds before the deadline) now due and not yet sent.
-    func dueReminder(_ p: BotProposal, head: ChainHead, secondsPerBlock: Double) -> Int64? {
+    func dueReminder(_ p: BotProposal, head: ChainTip, secondsPerBlock: Double) -> Int64? {
         let left: Double
         switch p.clock {
         case .blockNumber: left = Double(Int64(p.deadline) - Int64(head.number)) * secondsPerBlock
@@ -116,7 +117,7 @@ extension Bot {
 
     /// Now in the proposal's clock: the chain's head for governor proposals, the wall clock for polls
     /// (whose deadline must pass even when no block is mined).
-    func timepoint(_ p: BotProposal, _ head: ChainHead) -> UInt64 {
+    func timepoint(_ p: BotProposal, _ head: ChainTip) -> UInt64 {
         p.kind == .poll ? now() / 1000 : head.now(p.clock)
     }
 

@@ -56,7 +56,7 @@ public actor Bot {
     let webhooks: any WebhookSender
     let logger: Logger
     let now: @Sendable () -> UInt64
-    var heads: [UInt64: ChainHead] = [:]
+    var heads: [UInt64: ChainTip] = [:]
     var blockTimes: [UInt64: Double] = [:]
     public internal(set) var statistics = Statistics()
 
@@ -113,7 +113,7 @@ public actor Bot {
         return busy
     }
 
-    func head(_ chainId: UInt64) async throws -> ChainHead {
+    func head(_ chainId: UInt64) async throws -> ChainTip {
         if let h = heads[chainId] { return h }
         let h = try await chain.head(chainId: chainId)
         heads[chainId] = h

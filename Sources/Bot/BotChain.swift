@@ -5,7 +5,7 @@ import Governance
 /// contract-wallet signatures and quorum. `PlenumService` implements it over JSON-RPC.
 public protocol BotChain: Sendable {
     /// The latest block the bot may act on (number, timestamp in seconds, hash).
-    func head(chainId: UInt64) async throws -> ChainHead
+    func head(chainId: UInt64) async throws -> ChainTip
     /// The blocks that pin a proposal's power reads, once they are confirmed: the block at the
     /// snapshot timepoint and a later one where `getPastVotes(…, snapshot)` can be called.
     /// Nil until they exist and are deep enough.
@@ -24,7 +24,7 @@ public protocol BotChain: Sendable {
     func secondsPerBlock(chainId: UInt64) async throws -> Double
 }
 
-public struct ChainHead: Hashable, Sendable {
+public struct ChainTip: Hashable, Sendable {
     public let number: UInt64
     public let timestamp: UInt64
     public let hash: Hash32

@@ -3,7 +3,7 @@ import Governance
 
 /// The texts the bot posts. Machine-readable payloads (receipts, results) are separate messages
 /// holding signed JSON documents that `plenum verify` checks.
-enum BotMessages {
+public enum BotMessages {
     static func title(from description: String) -> String {
         let first = description.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? ""
         let trimmed = first.drop(while: { $0 == "#" || $0 == " " })
@@ -16,7 +16,7 @@ enum BotMessages {
         return text.count > 600 ? String(text.prefix(600)) + "…" : text
     }
 
-    static func when(_ timepoint: UInt64, clock: VotingWindow.Clock, head: ChainHead, secondsPerBlock: Double) -> String {
+    static func when(_ timepoint: UInt64, clock: VotingWindow.Clock, head: ChainTip, secondsPerBlock: Double) -> String {
         switch clock {
         case .blockNumber:
             let delta = Double(Int64(timepoint) - Int64(head.number)) * secondsPerBlock
@@ -49,7 +49,7 @@ enum BotMessages {
         return "\(y)-\(two(m))-\(two(d)) \(two(rem / 3600)):\(two(rem % 3600 / 60)) UTC"
     }
 
-    static func announcement(_ p: BotProposal, head: ChainHead, secondsPerBlock: Double, hubHint: String) -> String {
+    static func announcement(_ p: BotProposal, head: ChainTip, secondsPerBlock: Double, hubHint: String) -> String {
         let choices = p.rules.choices.enumerated().map { "\($0.offset + 1) \($0.element)" }.joined(separator: " · ")
         var lines = [
             "New proposal in \(p.channel): \(p.title)",
@@ -111,11 +111,28 @@ enum BotMessages {
         ]
     }
 
-    static func reminder(_ p: BotProposal, head: ChainHead, secondsPerBlock: Double) -> String {
+    /// The machine-readable first message of every group: what a member's tool needs to build a
+    /// ballot (`plenum vote` reads it). `{"plenum": "proposal", "version": 1, …}`.
+    public static func descriptor(_ p: BotProposal) -> JSON {
+        var object = JSONObject([
+            ("plenum", "proposal"), ("version", 1), ("key", .string(p.key)), ("kind", .string(p.kind.rawValue)),
+            ("channel", .string(p.channel)),
+            ("chainId", .number(String(p.chainId))), ("proposalId", .string(p.proposalId)), ("title", .string(p.title)),
+            ("system", .string(p.rules.system.rawValue)), ("choices", .array(p.rules.choices.map { .string($0) })),
+            ("voteChange", .string(p.rules.voteChange.rawValue)), ("clock", .string(p.clock.rawValue)),
+            ("snapshot", .string(String(p.snapshot))), ("deadline", .string(String(p.deadline))), ("ballot", ballotTemplate(p)),
+        ])
+        if let g = p.governor { object["governor"] = .string(g.checksummed) }
+        if let name = p.governorName { object["governorName"] = .string(name) }
+        if let block = p.powerBlock { object["powerBlock"] = .number(String(block)) }
+        return .object(object)
+    }
+
+    static func reminder(_ p: BotProposal, head: ChainTip, secondsPerBlock: Double) -> String {
         "Reminder: voting on \"\(p.title)\" closes after \(when(p.deadline, clock: p.clock, head: head, secondsPerBlock: secondsPerBlock))."
     }
 
-    static func extended(_ p: BotProposal, head: ChainHead, secondsPerBlock: Double) -> String {
+    static func extended(_ p: BotProposal, head: ChainTip, secondsPerBlock: Double) -> String {
         "The deadline of \"\(p.title)\" was extended: voting now closes after \(when(p.deadline, clock: p.clock, head: head, secondsPerBlock: secondsPerBlock))."
     }
 

@@ -92,7 +92,7 @@ struct BotLifecycleTests {
         try await confirm(created(7), block: 101, in: w.store)
         try await b.step()
         let group = try #require(w.chat.groupIDs.first)
-        #expect(w.chat.all(group).count == 1 && w.chat.all(group)[0].body.contains("Fund the grants round"), "announced once")
+        #expect(w.chat.all(group).count == 2 && w.chat.all(group)[1].body.contains("Fund the grants round"), "described and announced once")
         w.chain.setHead(115)
         try w.chat.memberPost(group, from: alice.address, ballot(alice, proposal: 7, support: 1))
         try w.chat.memberPost(group, from: bob.address, ballot(bob, proposal: 7, support: 0))

@@ -6,7 +6,7 @@ import Synchronization
 /// A chain with a head you move by hand and fixed voting power.
 final class FakeChain: BotChain {
     struct State {
-        var head = ChainHead(number: 100, timestamp: 1_700_000_000, hash: .zero)
+        var head = ChainTip(number: 100, timestamp: 1_700_000_000, hash: .zero)
         var power: [Address: UInt256] = [:]
         var quorum: UInt256? = nil
     }
@@ -14,11 +14,11 @@ final class FakeChain: BotChain {
     let state = Mutex(State())
 
     func setHead(_ number: UInt64) {
-        state.withLock { $0.head = ChainHead(number: number, timestamp: 1_700_000_000 + number * 12, hash: .zero) }
+        state.withLock { $0.head = ChainTip(number: number, timestamp: 1_700_000_000 + number * 12, hash: .zero) }
     }
     func setPower(_ power: [Address: UInt256]) { state.withLock { $0.power = power } }
 
-    func head(chainId: UInt64) async throws -> ChainHead { state.withLock { $0.head } }
+    func head(chainId: UInt64) async throws -> ChainTip { state.withLock { $0.head } }
 
     func pins(for proposal: BotProposal) async throws -> PowerPins? {
         let head = state.withLock { $0.head.number }

@@ -39,11 +39,11 @@ public actor RPCBotChain: BotChain {
         return r
     }
 
-    public func head(chainId: UInt64) async throws -> ChainHead {
+    public func head(chainId: UInt64) async throws -> ChainTip {
         guard let h = try await chain(chainId).client.header(.latest) else {
             throw RPCClientError.unexpectedResult(method: "eth_getBlockByNumber", "no latest block")
         }
-        return ChainHead(number: h.number, timestamp: h.timestamp, hash: h.hash)
+        return ChainTip(number: h.number, timestamp: h.timestamp, hash: h.hash)
     }
 
     public func pins(for proposal: BotProposal) async throws -> PowerPins? {
