@@ -196,6 +196,15 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "ServeTests",
+            dependencies: [
+                "PlenumService", "Bot", "Chat", "ChainWatch", "Governance", "Storage", "Ethereum", "EthereumRPC", "PlenumTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "CrossCheckTests",
             dependencies: ["Ethereum", "PlenumTesting"],
             swiftSettings: strict

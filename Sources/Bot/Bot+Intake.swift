@@ -37,7 +37,8 @@ extension Bot {
             let validation = ValidationContext(
                 blockNumber: p.clock == .blockNumber ? at : head.number,
                 timestamp: p.clock == .timestamp ? at : (p.kind == .poll ? self.now() / 1000 : head.timestamp),
-                receivedAt: message.receivedAt / 1000, seenIDs: seen)
+                // Governor ballots carry no signed time: they are ordered by their place in the group's log.
+                receivedAt: p.kind == .governor ? message.seq : message.receivedAt / 1000, seenIDs: seen)
             var outcome: Result<AcceptedVote, VoteRejection>
             switch validator.check(Array(message.body.utf8), context: validation) {
             case .failure(let rejection): outcome = .failure(rejection)
