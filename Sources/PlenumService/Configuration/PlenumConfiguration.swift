@@ -222,8 +222,19 @@ public struct PlenumConfiguration: Sendable {
             confirmations: confirmations.map(UInt64.init), rules: rules)
     }
 
+    /// `path` relative to `base` (unless absolute), with `.` and `..` components folded.
     static func resolve(_ path: String, against base: String) -> String {
-        if path.hasPrefix("/") { return (path as NSString).standardizingPath }
-        return (((base.isEmpty ? "." : base) as NSString).appendingPathComponent(path) as NSString).standardizingPath
+        let joined = path.hasPrefix("/") ? path : ((base.isEmpty ? "." : base) as NSString).appendingPathComponent(path)
+        var parts: [Substring] = []
+        for part in joined.split(separator: "/", omittingEmptySubsequences: true) {
+            switch part {
+            case ".": continue
+            case "..":
+                if let last = parts.last, last != ".." { parts.removeLast() } else if !joined.hasPrefix("/") { parts.append(part) }
+            default: parts.append(part)
+            }
+        }
+        let text = parts.joined(separator: "/")
+        return joined.hasPrefix("/") ? "/" + text : (text.isEmpty ? "." : text)
     }
 }
