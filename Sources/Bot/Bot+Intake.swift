@@ -20,16 +20,17 @@ extension Bot {
         var seen = Set(existing.compactMap(\.ballotId))
         var ledger = VoteLedger(rule: p.rules.voteChange)
         for record in existing where record.status == .accepted { if let vote = record.vote { ledger.record(vote) } }
-        var records: [VoteRecord] = []
+        // First every check that needs no IO, then one voting-power read for the whole batch.
+        enum Step {
+            case chat(BotMessage)
+            case decided(BotMessage, Result<AcceptedVote, VoteRejection>)
+            case checked(BotMessage, CheckedBallot)
+        }
+        var steps: [Step] = []
         for message in messages {
             if message.sender == chat.botAddress { continue }
             guard BallotDetection.looksLikeBallot(message.body) else {
-                records.append(
-                    VoteRecord(
-                        proposalKey: p.key, seq: message.seq, messageHash: message.hash, sender: message.sender, status: .chat,
-                        ballotId: nil,
-                        voter: nil, reason: nil, detail: nil, vote: nil, receipt: nil))
-                statistics.chatMessages += 1
+                steps.append(.chat(message))
                 continue
             }
             // Ballots after the bot's closing notice are late, whatever the chain says.
@@ -39,30 +40,54 @@ extension Bot {
                 timestamp: p.clock == .timestamp ? at : (p.kind == .poll ? self.now() / 1000 : head.timestamp),
                 // Governor ballots carry no signed time: they are ordered by their place in the group's log.
                 receivedAt: p.kind == .governor ? message.seq : message.receivedAt / 1000, seenIDs: seen)
-            var outcome: Result<AcceptedVote, VoteRejection>
             switch validator.check(Array(message.body.utf8), context: validation) {
-            case .failure(let rejection): outcome = .failure(rejection)
+            case .failure(let rejection):
+                steps.append(.decided(message, .failure(rejection)))
+                if let id = rejection.id { seen.insert(id) }
             case .success(let checked):
-                if let pins {
-                    var contractValid: Bool?
-                    if case .needsContractCheck = checked.signature {
-                        contractValid = try await chain.isValidSignature(
-                            wallet: checked.voter, digest: checked.id, signature: checked.envelope.signature, for: p, pins: pins)
-                    }
-                    let power = try await chain.votingPower(of: [checked.voter], for: p, pins: pins).first
-                    outcome = validator.finish(checked, contractSignatureValid: contractValid, power: power)
+                seen.insert(checked.id)
+                if pins == nil {
+                    steps.append(
+                        .decided(
+                            message, .failure(VoteRejection(.windowNotOpen, "voting has not opened", id: checked.id, voter: checked.voter)))
+                    )
                 } else {
-                    outcome = .failure(VoteRejection(.windowNotOpen, "voting has not opened", id: checked.id, voter: checked.voter))
+                    steps.append(.checked(message, checked))
                 }
             }
-            if case .success(let vote) = outcome {
-                switch ledger.record(vote) {
-                case .counted, .replaced: break
-                case .refused(let rejection), .duplicate(let rejection): outcome = .failure(rejection)
+        }
+        var power: [Address: VotingPowerRecord] = [:]
+        let voters = steps.compactMap { step -> Address? in if case .checked(_, let c) = step { c.voter } else { nil } }
+        if let pins, !voters.isEmpty {
+            for record in try await chain.votingPower(of: voters, for: p, pins: pins) { power[record.voter] = record }
+        }
+        var records: [VoteRecord] = []
+        for step in steps {
+            switch step {
+            case .chat(let message):
+                records.append(
+                    VoteRecord(
+                        proposalKey: p.key, seq: message.seq, messageHash: message.hash, sender: message.sender, status: .chat,
+                        ballotId: nil,
+                        voter: nil, reason: nil, detail: nil, vote: nil, receipt: nil))
+                statistics.chatMessages += 1
+            case .decided(let message, let outcome):
+                records.append(try record(for: message, outcome: outcome, proposal: p, group: group))
+            case .checked(let message, let checked):
+                var contractValid: Bool?
+                if case .needsContractCheck = checked.signature, let pins {
+                    contractValid = try await chain.isValidSignature(
+                        wallet: checked.voter, digest: checked.id, signature: checked.envelope.signature, for: p, pins: pins)
                 }
+                var outcome = validator.finish(checked, contractSignatureValid: contractValid, power: power[checked.voter])
+                if case .success(let vote) = outcome {
+                    switch ledger.record(vote) {
+                    case .counted, .replaced: break
+                    case .refused(let rejection), .duplicate(let rejection): outcome = .failure(rejection)
+                    }
+                }
+                records.append(try record(for: message, outcome: outcome, proposal: p, group: group))
             }
-            records.append(try record(for: message, outcome: outcome, proposal: p, group: group))
-            if let id = records.last?.ballotId { seen.insert(id) }
         }
         let last = messages.last!.seq
         try await store.recordVotes(records, proposal: p.key, processedThrough: last)
@@ -96,16 +121,35 @@ extension Bot {
         }
     }
 
-    /// Posts receipts that are stored but not yet posted (idempotent: keyed by the ballot's sequence).
+    /// Posts receipts that are stored but not yet posted (idempotent: keyed by the ballot's sequence),
+    /// several at a time so that the hub commits them together.
     func postReceipts(_ p: BotProposal) async throws {
         guard let group = p.group else { return }
-        for record in try await store.unpostedReceipts(p.key) {
-            guard let receipt = record.receipt else { continue }
-            var body = try receipt.signed(with: configuration.key).objectValue!
-            if let detail = record.detail { body["detail"] = .string(detail) }
-            _ = try await chat.post(JSON.object(body).serialized(), to: group, idempotencyKey: "\(p.key):receipt:\(record.seq)")
-            try await store.markReceiptPosted(p.key, seq: record.seq)
-            statistics.receiptsPosted += 1
+        let pending = try await store.unpostedReceipts(p.key)
+        guard !pending.isEmpty else { return }
+        let chat = self.chat
+        let key = configuration.key
+        var next = pending.makeIterator()
+        try await withThrowingTaskGroup(of: UInt64.self) { tasks in
+            func add() throws {
+                guard let record = next.next() else { return }
+                guard let receipt = record.receipt else { return try add() }
+                var body = try receipt.signed(with: key).objectValue!
+                if let detail = record.detail { body["detail"] = .string(detail) }
+                let text = JSON.object(body).serialized()
+                let idempotency = "\(p.key):receipt:\(record.seq)"
+                let seq = record.seq
+                tasks.addTask {
+                    _ = try await chat.post(text, to: group, idempotencyKey: idempotency)
+                    return seq
+                }
+            }
+            for _ in 0..<32 { try add() }
+            while let seq = try await tasks.next() {
+                try await store.markReceiptPosted(p.key, seq: seq)
+                statistics.receiptsPosted += 1
+                try add()
+            }
         }
     }
 

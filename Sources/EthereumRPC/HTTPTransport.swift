@@ -9,7 +9,16 @@ public struct HTTPTransport: RPCTransport {
     let client: HTTPClient
     let maxResponseBytes: Int
 
-    public init(client: HTTPClient = .shared, maxResponseBytes: Int = 64 << 20) {
+    /// A client that fails at once when an endpoint refuses connections (the RPC client fails over
+    /// itself; AsyncHTTPClient's default retries connecting until the request's deadline).
+    public static let failFastClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(5)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
+    public init(client: HTTPClient = HTTPTransport.failFastClient, maxResponseBytes: Int = 64 << 20) {
         self.client = client
         self.maxResponseBytes = maxResponseBytes
     }

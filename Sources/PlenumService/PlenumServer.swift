@@ -57,6 +57,8 @@ public struct PlenumServer: Sendable {
         let policy = StandardPostingPolicy(store: store, votingPower: BotPostingPolicy(store: store, chain: botChain))
         var hubConfiguration = ChatHub.Configuration(hub: configuration.hub.name)
         hubConfiguration.operators = [key.address]
+        hubConfiguration.postRatePerAddress = RateLimit(
+            perSecond: configuration.hub.postsPerAddress, burst: configuration.hub.postsPerAddress * 4)
         let hub = ChatHub(store: store, policy: policy, configuration: hubConfiguration)
         var botConfiguration = Bot.Configuration(
             key: key,
@@ -79,6 +81,8 @@ public struct PlenumServer: Sendable {
         var chatServer = ChatServer.Configuration()
         chatServer.host = configuration.hub.host
         chatServer.port = configuration.hub.port
+        chatServer.requestRatePerIP = RateLimit(perSecond: configuration.hub.requestsPerIP, burst: configuration.hub.requestsPerIP * 4)
+        chatServer.postRatePerIP = RateLimit(perSecond: configuration.hub.postsPerIP, burst: configuration.hub.postsPerIP * 4)
         let ports = PortsReady(expectAdmin: configuration.admin != nil, onReady: onReady)
         let chatApp = buildChatApplication(hub: hub, configuration: chatServer, logger: logger) { port in await ports.hub(port) }
         var services: [any Service] = [FollowersService(followers: followers), chatApp, BotService(bot: bot)]

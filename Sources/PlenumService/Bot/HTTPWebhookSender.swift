@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Bot
+import EthereumRPC
 import NIOCore
 
 /// Webhook POSTs over AsyncHTTPClient, with a timeout and a bounded answer.
@@ -7,7 +8,7 @@ public struct HTTPWebhookSender: WebhookSender {
     let client: HTTPClient
     let timeout: Duration
 
-    public init(client: HTTPClient = .shared, timeout: Duration = .seconds(10)) {
+    public init(client: HTTPClient = HTTPTransport.failFastClient, timeout: Duration = .seconds(10)) {
         self.client = client
         self.timeout = timeout
     }

@@ -47,6 +47,10 @@ public struct PlenumConfiguration: Sendable {
         public let name: String
         /// The URL members use (shown in announcements).
         public let publicURL: String
+        /// Rate limits (per second; bursts are four times as large): all requests per IP, posts per IP, posts per sender address.
+        public var requestsPerIP: Double = 50
+        public var postsPerIP: Double = 10
+        public var postsPerAddress: Double = 2
     }
 
     /// The admin HTTP API, `/health` and `/metrics`.
@@ -112,6 +116,19 @@ public struct PlenumConfiguration: Sendable {
             let port = Int(h.integer("port", range: 0...65535) ?? Int64(hub.port))
             let name = h.string("name") ?? hub.name
             hub = HubSettings(host: host, port: port, name: name, publicURL: h.string("public_url") ?? "http://\(host):\(port)")
+            func rate(_ key: String) -> Double? {
+                guard let node = h.node(key, required: false) else { return nil }
+                switch node.value {
+                case .integer(let i) where i > 0: return Double(i)
+                case .float(let f) where f > 0: return f
+                default:
+                    h.problem(key, "must be a positive number (per second)")
+                    return nil
+                }
+            }
+            if let r = rate("requests_per_ip") { hub.requestsPerIP = r }
+            if let r = rate("posts_per_ip") { hub.postsPerIP = r }
+            if let r = rate("posts_per_address") { hub.postsPerAddress = r }
             h.rejectUnknownKeys()
             problems += h.problems
         }
