@@ -84,7 +84,7 @@ public struct PlenumServer: Sendable {
         var services: [any Service] = [FollowersService(followers: followers), chatApp, BotService(bot: bot)]
         if let admin = configuration.admin, let token = adminToken {
             services.append(
-                buildAdminApplication(server: self, token: token, host: admin.host, port: admin.port) { port in await ports.admin(port) })
+                adminApplication(token: token, host: admin.host, port: admin.port) { port in await ports.admin(port) })
         }
         let group = ServiceGroup(
             configuration: .init(
