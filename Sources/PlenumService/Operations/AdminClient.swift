@@ -38,14 +38,24 @@ public struct AdminClient: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: body.serialized()))
         }
+        // One attempt to connect: a service that is down is reported at once, not retried until the deadline.
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(5)
+        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        let exchange: Result<(Int, ByteBuffer), any Error>
+        do {
+            let response = try await client.execute(request, timeout: .milliseconds(Int64(timeout.components.seconds) * 1000))
+            exchange = .success((Int(response.status.code), try await response.body.collect(upTo: 16 << 20)))
+        } catch {
+            exchange = .failure(error)
+        }
+        try? await client.shutdown()
         let status: Int
         let bytes: ByteBuffer
-        do {
-            let response = try await HTTPClient.shared.execute(request, timeout: .milliseconds(timeout.components.seconds * 1000))
-            status = Int(response.status.code)
-            bytes = try await response.body.collect(upTo: 16 << 20)
-        } catch {
-            throw .unreachable(url: baseURL, reason: "\(error)")
+        switch exchange {
+        case .success(let answer): (status, bytes) = answer
+        case .failure(let error): throw .unreachable(url: baseURL, reason: "\(error)")
         }
         let text = String(buffer: bytes)
         guard let json = try? JSONParser.parse(text) else {
