@@ -105,6 +105,16 @@ struct AdminCLITests {
         #expect(!FileManager.default.fileExists(atPath: world.databasePath))
     }
 
+    @Test func aDatabaseNotYetMigratedIsRefusedAndLeftAlone() async throws {
+        let world = try AdminWorld()
+        try FileManager.default.removeItem(atPath: world.dir.file("data"))
+        try FileManager.default.createDirectory(atPath: world.dir.file("data"), withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: world.databasePath, contents: Data(), attributes: [.posixPermissions: 0o600])
+        let listed = try await plenum(["proposals", "list", "--config", world.configPath])
+        #expect(listed.status == 2 && listed.stderrText.contains("has not been upgraded"), "\(listed.stderrText)")
+        #expect(try FileManager.default.attributesOfItem(atPath: world.databasePath)[.size] as? Int == 0, "nothing was written")
+    }
+
     @Test func pollsCreatePostsToTheRunningService() async throws {
         let world = try AdminWorld()
         world.chain.setHead(200)
