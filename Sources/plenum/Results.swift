@@ -1,5 +1,6 @@
 import ArgumentParser
 import Ethereum
+import Foundation
 import PlenumService
 
 struct Results: AsyncParsableCommand {
@@ -53,7 +54,13 @@ struct Results: AsyncParsableCommand {
             guard let bot = configuration.bot else {
                 throw CLIFailure.input("\(configuration.file) has no [bot] key to check the signature against; give --signer ADDRESS")
             }
-            return try KeyFile.read(path: bot.keyFile, password: CLIIO.password(file: bot.passwordFile)).address
+            // [bot] password_file as plenum serve reads it (whitespace around it ignored), else PLENUM_KEY_PASSWORD.
+            let password: () throws -> String = {
+                guard let file = bot.passwordFile else { return try CLIIO.password(file: nil)() }
+                return String(decoding: try KeyFile.readPrivateFile(path: file), as: UTF8.self).trimmingCharacters(
+                    in: .whitespacesAndNewlines)
+            }
+            return try KeyFile.read(path: bot.keyFile, password: password).address
         }
     }
 }

@@ -97,6 +97,22 @@ struct AdminCLITests {
         #expect(verification?["valid"] == false && verification?["recovered"]?.stringValue == world.mallory.address.checksummed)
     }
 
+    @Test func resultsShowReadsAKeystoreBotKeyWithItsPasswordFile() async throws {
+        let world = try AdminWorld()
+        try await world.runProposals()
+        let keystore = try Keystore(encrypting: world.botKey, password: "pw", kdf: .scrypt(n: 4096, r: 8, p: 1))
+        try FileManager.default.removeItem(atPath: world.dir.file("config/bot.key"))
+        try KeyFile.writePrivateFile(path: world.dir.file("config/bot.key"), contents: Array(keystore.json.serialized().utf8))
+        try KeyFile.writePrivateFile(path: world.dir.file("config/bot.password"), contents: Array("pw\n".utf8))
+        var text = try String(contentsOfFile: world.configPath, encoding: .utf8)
+        text = text.replacingOccurrences(of: "key = \"bot.key\"", with: "key = \"bot.key\"\npassword_file = \"bot.password\"")
+        try text.write(toFile: world.configPath, atomically: true, encoding: .utf8)
+        let shown = try await plenum(["results", "show", "7", "--config", world.configPath])
+        #expect(
+            shown.status == 0 && shown.stdoutText.contains("verified:   signed by the bot \(world.botKey.address.checksummed)"),
+            "\(shown.stderrText)")
+    }
+
     @Test func aMissingDatabaseIsNotCreated() async throws {
         let world = try AdminWorld()
         try FileManager.default.removeItem(atPath: world.dir.file("data"))
