@@ -141,6 +141,12 @@ let package = Package(
             path: "Tests/PlenumTesting",
             swiftSettings: strict
         ),
+        .target(
+            name: "BotTesting",
+            dependencies: ["Bot", "ChainWatch", "Governance", "Ethereum"],
+            path: "Tests/BotTesting",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "EthereumTests",
             dependencies: ["Ethereum", "PlenumTesting"],
@@ -171,7 +177,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BotTests",
-            dependencies: ["Bot", "Governance", "ChainWatch", "Ethereum", "EthereumRPC", "Storage", "PlenumTesting"],
+            dependencies: ["Bot", "Governance", "ChainWatch", "Ethereum", "EthereumRPC", "Storage", "PlenumTesting", "BotTesting"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -201,6 +207,15 @@ let package = Package(
                 "PlenumService", "Bot", "Chat", "ChainWatch", "Governance", "Storage", "Ethereum", "EthereumRPC", "PlenumTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AdminTests",
+            dependencies: [
+                "PlenumService", "Bot", "Storage", "Chat", "ChainWatch", "Governance", "Ethereum", "EthereumRPC", "PlenumTesting", "BotTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

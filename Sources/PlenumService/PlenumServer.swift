@@ -88,7 +88,7 @@ public struct PlenumServer: Sendable {
         var services: [any Service] = [FollowersService(followers: followers), chatApp, BotService(bot: bot)]
         if let admin = configuration.admin, let token = adminToken {
             services.append(
-                buildAdminApplication(server: self, token: token, host: admin.host, port: admin.port) { port in await ports.admin(port) })
+                adminApplication(token: token, host: admin.host, port: admin.port) { port in await ports.admin(port) })
         }
         let group = ServiceGroup(
             configuration: .init(
@@ -103,16 +103,29 @@ public struct PlenumServer: Sendable {
     }
 }
 
-/// The chain followers as a service.
+/// The chain followers as a service. A graceful shutdown cancels them; the cancellation that ends
+/// them is then the expected way out, not a failure (which would make `plenum serve` exit 1).
 struct FollowersService: Service {
     let followers: ChainFollowers
-    func run() async throws { try await cancelWhenGracefulShutdown { try await followers.run() } }
+    func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown { try await followers.run() }
+        } catch is CancellationError where Task.isShuttingDownGracefully {
+            return
+        }
+    }
 }
 
-/// The bot as a service.
+/// The bot as a service; stopped like the followers.
 struct BotService: Service {
     let bot: Bot
-    func run() async throws { try await cancelWhenGracefulShutdown { try await bot.run() } }
+    func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown { try await bot.run() }
+        } catch is CancellationError where Task.isShuttingDownGracefully {
+            return
+        }
+    }
 }
 
 /// Calls `onReady` once every HTTP server has bound its port.

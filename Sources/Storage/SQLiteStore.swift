@@ -24,6 +24,30 @@ public final class SQLiteStore: Sendable {
         try Self.migrator.migrate(pool)
     }
 
+    /// Opens an existing database for reading only, beside a running service if need be (WAL mode
+    /// lets readers and the writer work at once). Nothing is created or migrated: a database that
+    /// lacks migrations this program knows is refused, since its tables may not be what it reads.
+    public init(readOnlyPath path: String) throws {
+        self.path = path
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw StorageError("database \(path) does not exist (plenum serve creates it)")
+        }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw StorageError("database \(path) is not readable by this user (run as the service's user)")
+        }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(10)
+        do { pool = try DatabasePool(path: path, configuration: configuration) } catch {
+            throw StorageError("cannot open database \(path) for reading: \(error)")
+        }
+        let complete = try pool.read { db in try Self.migrator.hasCompletedMigrations(db) }
+        guard complete else {
+            throw StorageError(
+                "database \(path) has not been upgraded to this version of plenum yet: run plenum serve (it migrates at start)")
+        }
+    }
+
     /// Names of the migrations applied, in order.
     public func appliedMigrations() throws -> [String] {
         try pool.read { db in try Self.migrator.appliedIdentifiers(db).sorted() }
@@ -36,6 +60,12 @@ public final class SQLiteStore: Sendable {
         }
         return migrator
     }
+}
+
+/// A storage failure that explains itself.
+public struct StorageError: Error, Hashable, Sendable, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
 
 /// The schema as an append-only list of named steps. Never edit a step once shipped: add one.

@@ -1,4 +1,5 @@
 import Bot
+import BotTesting
 import ChainWatch
 import Ethereum
 import EthereumRPC
@@ -45,32 +46,12 @@ struct BotLifecycleTests {
 
     /// Confirms a governor event in the chain-watch store, as the watcher would.
     func confirm(_ event: GovernorEvent, block: UInt64, in store: SQLiteStore, logIndex: UInt64 = 0) async throws {
-        let id = FollowerID(chainId: chainId, governor: Self.governor)
-        let position = LogPosition(
-            blockNumber: block, blockHash: Keccak256.hash("b\(block)"), transactionHash: Keccak256.hash("t\(block)"), logIndex: logIndex)
-        var reading: ProposalReading?
-        if case .proposalCreated(let p) = event {
-            reading = ProposalReading(
-                snapshot: p.voteStart, deadline: p.voteEnd, state: 0, clockMode: .blocknumber, blockHash: position.blockHash)
-        }
-        let record = ChainEventRecord(
-            chainId: chainId, governor: Self.governor, position: position, event: .success(event), proposal: reading)
-        var commit = FollowerCommit(
-            state: FollowerState(
-                follower: .init(
-                    cursorNumber: block, cursorHash: position.blockHash, confirmedThrough: block, window: [], range: RangeSizer()),
-                clockMode: .blocknumber))
-        commit.events = [record]
-        commit.confirmThrough = block
-        try await store.commit(id, commit)
+        try await GovernorEventFixtures.confirm(
+            event, chainId: chainId, governor: Self.governor, block: block, in: store, logIndex: logIndex)
     }
 
     func created(_ id: UInt64, start: UInt64 = 110, end: UInt64 = 130) -> GovernorEvent {
-        .proposalCreated(
-            .init(
-                proposalId: UInt256(id), proposer: alice.address, targets: [Self.governor], values: [.zero], signatures: [""],
-                calldatas: [[]],
-                voteStart: UInt256(start), voteEnd: UInt256(end), description: "# Fund the grants round\nSpend 100 tokens on grants."))
+        GovernorEventFixtures.created(id, proposer: alice.address, governor: Self.governor, start: start, end: end)
     }
 
     func ballot(_ key: PrivateKey, proposal: UInt64, support: Int, voter: Address? = nil) throws -> String {

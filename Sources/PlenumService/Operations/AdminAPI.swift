@@ -1,146 +1,118 @@
 import Bot
 import ChainWatch
 import Ethereum
+import Foundation
 import Governance
 
-/// The admin API's logic, independent of the HTTP server: routes, bearer-token check, JSON answers.
+/// The admin API's logic, independent of the HTTP server: routes, bearer-token check, JSON answers
+/// (shapes in `AdminJSON`, lookups in `AdminQueries`).
 ///
 /// | method | path | answer |
 /// |---|---|---|
 /// | GET | /admin/channels | every channel: name, chain, governor, rules |
 /// | GET | /admin/channels/{name} | one channel |
 /// | GET | /admin/proposals | every proposal the bot knows (summary) |
-/// | GET | /admin/proposals/{key or proposal id} | one proposal in full |
-/// | GET | /admin/results/{key or proposal id} | the signed result |
+/// | GET | /admin/proposals/{key, proposal id or poll id} | one proposal in full, with its votes |
+/// | GET | /admin/results/{key, proposal id or poll id} | the signed result |
 /// | POST | /admin/polls | opens an off-chain poll (see `PollRequest`) |
+///
+/// Errors are `{"error": {"code", "message"}}`: 401 `unauthorized`, 400 `bad-request`, 404
+/// `not-found` / `no-result`, 405 `method-not-allowed`, 409 `ambiguous`, 503 `unavailable`, 500 `internal`.
 public struct AdminAPI: Sendable {
     public struct Response: Sendable {
         public let status: Int
         public let body: JSON
+
+        public init(status: Int, body: JSON) {
+            self.status = status
+            self.body = body
+        }
     }
 
+    /// Largest request body, bytes.
+    public static let maxBodyBytes = 64 * 1024
+
     let token: [UInt8]
-    let channels: [PlenumConfiguration.Channel]
-    let store: any BotStore
+    let queries: AdminQueries
     let polls: (any PollOpener)?
 
     public init(token: String, channels: [PlenumConfiguration.Channel], store: any BotStore, polls: (any PollOpener)?) {
         self.token = Array(token.utf8)
-        self.channels = channels
-        self.store = store
+        self.queries = AdminQueries(channels: channels, store: store)
         self.polls = polls
     }
 
     /// Answers one request. `authorization` is the request's `Authorization` header.
     public func handle(method: String, path: String, authorization: String?, body: [UInt8]) async -> Response {
         guard authorized(authorization) else {
-            return Response(status: 401, body: Self.error("unauthorized", "admin endpoints need the header Authorization: Bearer <token>"))
+            return Response(
+                status: 401, body: AdminJSON.error("unauthorized", "admin endpoints need the header Authorization: Bearer <token>"))
         }
-        let parts = path.split(separator: "/").map(String.init)
+        let parts = path.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
+        guard parts.count >= 2, parts.count <= 3, parts[0] == "admin" else { return noEndpoint(method, path) }
+        let resource = parts[1], id = parts.count == 3 ? parts[2] : nil
+        let allowed: String
+        switch (resource, id) {
+        case ("channels", _), ("proposals", _), ("results", _?): allowed = "GET"
+        case ("polls", nil): allowed = "POST"
+        default: return noEndpoint(method, path)
+        }
+        guard method == allowed else {
+            return Response(
+                status: 405, body: AdminJSON.error("method-not-allowed", "\(path) answers \(allowed) only, not \(method)"))
+        }
         do {
-            switch (method, parts.count > 1 ? parts[1] : "", parts.count > 2 ? parts[2] : nil) {
-            case ("GET", "channels", nil):
-                return Response(status: 200, body: .array(channels.map(Self.channelJSON)))
-            case ("GET", "channels", let name?):
-                guard let c = channels.first(where: { $0.name == name }) else { return notFound("channel \(name)") }
-                return Response(status: 200, body: Self.channelJSON(c))
-            case ("GET", "proposals", nil):
-                return Response(status: 200, body: .array(try await store.allProposals().map { Self.proposalJSON($0, full: false) }))
-            case ("GET", "proposals", let id?):
-                guard let p = try await find(id) else { return notFound("proposal \(id)") }
-                var json = Self.proposalJSON(p, full: true).objectValue!
-                let votes = try await store.votes(p.key)
-                json["votes"] = .array(votes.map(Self.voteJSON))
-                return Response(status: 200, body: .object(json))
-            case ("GET", "results", let id?):
-                guard let p = try await find(id) else { return notFound("proposal \(id)") }
-                guard let r = p.result else {
-                    return Response(
-                        status: 404, body: Self.error("no-result", "proposal \(p.key) has no result yet (phase \(p.phase.rawValue))"))
-                }
-                return Response(status: 200, body: try Self.resultJSON(r))
-            case ("POST", "polls", nil):
-                guard let polls else { return Response(status: 503, body: Self.error("unavailable", "polls need the running service")) }
-                let request: PollRequest
-                do { request = try PollRequest(json: try JSONParser(limits: .init(maxBytes: 64 * 1024, maxDepth: 8)).parse(body)) } catch {
-                    return Response(status: 400, body: Self.error("bad-request", "\(error)"))
-                }
-                let poll = try await polls.openPoll(request)
-                return Response(status: 201, body: Self.proposalJSON(poll, full: true))
+            switch (resource, id) {
+            case ("channels", nil):
+                return Response(status: 200, body: .array(queries.channels.map(AdminJSON.channel)))
+            case ("channels", let name?):
+                return Response(status: 200, body: AdminJSON.channel(try queries.channel(name)))
+            case ("proposals", nil):
+                return Response(status: 200, body: .array(try await queries.proposals().map { AdminJSON.proposal($0, full: false) }))
+            case ("proposals", let id?):
+                let (p, votes) = try await queries.proposalWithVotes(id)
+                return Response(status: 200, body: AdminJSON.proposal(p, votes: votes))
+            case ("results", let id?):
+                return Response(status: 200, body: try AdminJSON.result(try await queries.result(id).1))
             default:
-                return Response(status: 404, body: Self.error("not-found", "no admin endpoint \(method) \(path)"))
+                return try await openPoll(body)
             }
+        } catch let error as AdminLookupError {
+            return Response(status: error.status, body: AdminJSON.error(error.code, error.description))
         } catch let error as PollError {
-            return Response(status: 400, body: Self.error("bad-request", error.description))
+            return Response(status: 400, body: AdminJSON.error("bad-request", error.description))
         } catch {
-            return Response(status: 500, body: Self.error("internal", "\(error)"))
+            return Response(status: 500, body: AdminJSON.error("internal", "\(error)"))
         }
     }
 
+    func openPoll(_ body: [UInt8]) async throws -> Response {
+        guard let polls else { return Response(status: 503, body: AdminJSON.error("unavailable", "polls need the running service")) }
+        let request: PollRequest
+        do {
+            request = try PollRequest(json: try JSONParser(limits: .init(maxBytes: Self.maxBodyBytes, maxDepth: 8)).parse(body))
+        } catch let error as PollError {
+            throw error
+        } catch {
+            throw PollError.invalid("the body is not JSON: \(error)")
+        }
+        let poll = try await polls.openPoll(request)
+        return Response(status: 201, body: AdminJSON.proposal(poll, full: true))
+    }
+
+    func noEndpoint(_ method: String, _ path: String) -> Response {
+        Response(status: 404, body: AdminJSON.error("not-found", "no admin endpoint \(method) \(path) (see docs/operations.md)"))
+    }
+
+    /// Checks the bearer token. Both sides are hashed first, so the comparison takes the same time
+    /// whatever the given token's length and wherever it first differs.
     func authorized(_ header: String?) -> Bool {
         guard !token.isEmpty, let header, header.hasPrefix("Bearer ") else { return false }
-        let given = Array(header.dropFirst("Bearer ".count).utf8)
-        guard given.count == token.count else { return false }
+        let given = Keccak256.hash(Array(header.utf8.dropFirst("Bearer ".utf8.count))).bytes
+        let expected = Keccak256.hash(token).bytes
         var diff: UInt8 = 0
-        for i in given.indices { diff |= given[i] ^ token[i] }
+        for i in 0..<32 { diff |= given[i] ^ expected[i] }
         return diff == 0
-    }
-
-    func find(_ id: String) async throws -> BotProposal? {
-        if let p = try await store.proposal(id) { return p }
-        return try await store.allProposals().first { $0.proposalId == id || $0.key.hasSuffix(":\(id)") }
-    }
-
-    func notFound(_ what: String) -> Response { Response(status: 404, body: Self.error("not-found", "\(what) does not exist")) }
-
-    static func error(_ code: String, _ message: String) -> JSON { ["error": ["code": .string(code), "message": .string(message)]] }
-
-    static func channelJSON(_ c: PlenumConfiguration.Channel) -> JSON {
-        [
-            "name": .string(c.name), "chain": .string(c.chain), "governor": .string(c.governor.checksummed),
-            "startBlock": .number(String(c.startBlock)), "confirmations": c.confirmations.map { .number(String($0)) } ?? .null,
-            "rules": c.rules.json, "file": .string(c.file),
-        ]
-    }
-
-    public static func proposalJSON(_ p: BotProposal, full: Bool) -> JSON {
-        var object = JSONObject([
-            ("key", .string(p.key)), ("kind", .string(p.kind.rawValue)), ("channel", .string(p.channel)),
-            ("chainId", .number(String(p.chainId))),
-            ("proposalId", .string(p.proposalId)), ("title", .string(p.title)), ("phase", .string(p.phase.rawValue)),
-            ("clock", .string(p.clock.rawValue)), ("snapshot", .string(String(p.snapshot))), ("deadline", .string(String(p.deadline))),
-            ("group", p.group.map { .string($0) } ?? .null),
-        ])
-        if let g = p.governor { object["governor"] = .string(g.checksummed) }
-        if let r = p.result { object["outcome"] = .string(r.result.outcome.rawValue) }
-        if full {
-            object["description"] = .string(p.description)
-            object["rules"] = p.rules.json
-            object["processedSeq"] = .number(String(p.processedSeq))
-            if let c = p.closeSeq { object["closeSeq"] = .number(String(c)) }
-            if let pins = p.pins { object["pins"] = pins.json }
-            if let created = p.created { object["created"] = created.json }
-        }
-        return .object(object)
-    }
-
-    static func voteJSON(_ v: VoteRecord) -> JSON {
-        var object = JSONObject([
-            ("seq", .number(String(v.seq))), ("sender", .string(v.sender.checksummed)), ("status", .string(v.status.rawValue)),
-            ("messageHash", .string(v.messageHash.description)),
-        ])
-        if let id = v.ballotId { object["ballot"] = .string(id.description) }
-        if let voter = v.voter { object["voter"] = .string(voter.checksummed) }
-        if let reason = v.reason { object["reason"] = .string(reason.rawValue) }
-        if let detail = v.detail { object["detail"] = .string(detail) }
-        if let vote = v.vote { object["vote"] = vote.json }
-        return .object(object)
-    }
-
-    public static func resultJSON(_ r: SignedResult) throws -> JSON {
-        var document = try r.result.typedDataJSON().objectValue!
-        document["signature"] = .string(r.signature.description)
-        return ["result": try r.result.json(), "digest": .string(r.digest.description), "signed": .object(document)]
     }
 }
 
@@ -173,33 +145,69 @@ public struct PollRequest: Sendable, Hashable {
         self.snapshotBlock = snapshotBlock
     }
 
-    public init(json: JSON) throws {
-        guard let channel = json["channel"]?.stringValue, !channel.isEmpty else { throw PollError.invalid("channel is required") }
-        guard let title = json["title"]?.stringValue, !title.isEmpty, title.count <= 200 else {
-            throw PollError.invalid("title is required (at most 200 characters)")
+    /// The members a request may have.
+    public static let members = ["channel", "title", "description", "choices", "system", "duration", "snapshot"]
+
+    /// Reads a request body; each error names the member and the rule.
+    public init(json: JSON) throws(PollError) {
+        guard let object = json.objectValue else { throw .invalid("the body must be a JSON object, found \(json.kind)") }
+        for key in object.keys where !Self.members.contains(key) {
+            throw .invalid("unknown member \"\(key.prefix(40))\" (expected \(Self.members.joined(separator: ", ")))")
         }
-        guard let choices = json["choices"]?.arrayValue?.compactMap(\.stringValue), !choices.isEmpty else {
-            throw PollError.invalid("choices must be a non-empty array of strings")
+        guard let channel = object["channel"]?.stringValue, !channel.isEmpty else { throw .invalid("channel is required (a string)") }
+        guard let title = object["title"]?.stringValue, !title.isEmpty, title.count <= 200 else {
+            throw .invalid("title is required (a string of at most 200 characters)")
         }
-        guard let s = json["system"]?.stringValue, let system = VotingSystem(rawValue: s) else {
-            throw PollError.invalid("system must be one of \(VotingSystem.allCases.map(\.rawValue).joined(separator: ", "))")
+        var description = ""
+        if let value = object["description"] {
+            guard let text = value.stringValue, text.count <= 10_000 else {
+                throw .invalid("description must be a string of at most 10000 characters")
+            }
+            description = text
         }
-        guard let d = json["duration"]?.stringValue, let duration = TOMLReader.parseDuration(d), duration >= .seconds(10),
+        guard let items = object["choices"]?.arrayValue, !items.isEmpty, items.count <= 100 else {
+            throw .invalid("choices must be a non-empty array of at most 100 strings")
+        }
+        var choices: [String] = []
+        for (i, item) in items.enumerated() {
+            guard let choice = item.stringValue, !choice.isEmpty, choice.count <= 200 else {
+                throw .invalid("choices[\(i)] must be a non-empty string of at most 200 characters, found \(item.kind)")
+            }
+            choices.append(choice)
+        }
+        let systems = VotingSystem.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let s = object["system"]?.stringValue else { throw .invalid("system is required: one of \(systems)") }
+        guard let system = VotingSystem(rawValue: s) else { throw .invalid("system \"\(s.prefix(40))\" is not one of \(systems)") }
+        guard let d = object["duration"]?.stringValue, let duration = TOMLReader.parseDuration(d), duration >= .seconds(10),
             duration <= .seconds(366 * 86400)
-        else { throw PollError.invalid("duration must be like \"30m\", \"2h\", \"3d\" (10 s to a year)") }
+        else { throw .invalid("duration must be a string like \"30m\", \"2h\", \"3d\" (10 s to 366 days)") }
         var snapshot: UInt64?
-        if let value = json["snapshot"] {
-            guard case .number(let n) = value, let b = UInt64(n) else { throw PollError.invalid("snapshot must be a block number") }
+        if let value = object["snapshot"], value != .null {
+            guard case .number(let n) = value, let b = UInt64(n) else { throw .invalid("snapshot must be a block number") }
             snapshot = b
         }
         self.init(
-            channel: channel, title: title, description: json["description"]?.stringValue ?? "", choices: choices, system: system,
-            duration: duration,
+            channel: channel, title: title, description: description, choices: choices, system: system, duration: duration,
             snapshotBlock: snapshot)
+    }
+
+    /// A request body from text as a user typed it (the service checks it: see `init(json:)`).
+    /// `snapshot` is a block number; anything else is sent as given, for the service to refuse.
+    public static func body(
+        channel: String, title: String, description: String?, choices: [String], system: String, duration: String, snapshot: String?
+    ) -> JSON {
+        var object = JSONObject([
+            ("channel", .string(channel)), ("title", .string(title)), ("choices", .array(choices.map { .string($0) })),
+            ("system", .string(system)), ("duration", .string(duration)),
+        ])
+        if let description { object["description"] = .string(description) }
+        if let snapshot { object["snapshot"] = UInt64(snapshot).map { .number(String($0)) } ?? .string(snapshot) }
+        return .object(object)
     }
 }
 
-public enum PollError: Error, CustomStringConvertible {
+/// A poll request the service refuses, with the reason.
+public enum PollError: Error, Hashable, Sendable, CustomStringConvertible {
     case invalid(String)
     public var description: String {
         switch self {

@@ -1,11 +1,44 @@
 import Bot
 import ChainWatch
+import Chat
+import EthereumRPC
+import Governance
 
-/// What `/metrics` reports, gathered from every component when scraped.
-enum MetricsReport {
-    static func render(_ server: PlenumServer) async -> String {
+/// What `/metrics` reads when scraped: each component that reports counters. Absent parts are
+/// left out of the report.
+public struct MetricsSources: Sendable {
+    public var watchers: [GovernorWatcher]
+    /// RPC clients by chain name.
+    public var clients: [String: RPCClient]
+    public var bot: Bot?
+    public var store: (any BotStore)?
+    public var hub: ChatHub?
+
+    public init(
+        watchers: [GovernorWatcher] = [], clients: [String: RPCClient] = [:], bot: Bot? = nil, store: (any BotStore)? = nil,
+        hub: ChatHub? = nil
+    ) {
+        self.watchers = watchers
+        self.clients = clients
+        self.bot = bot
+        self.store = store
+        self.hub = hub
+    }
+}
+
+extension PlenumServer {
+    /// Every component of the running service.
+    public var metricsSources: MetricsSources {
+        MetricsSources(watchers: followers.watchers, clients: followers.clients, bot: bot, store: store, hub: hub)
+    }
+}
+
+/// What `/metrics` reports (docs/operations.md lists every metric with its labels).
+public enum MetricsReport {
+    /// The Prometheus text of every source's counters and gauges.
+    public static func render(_ sources: MetricsSources) async -> String {
         var out = PrometheusText()
-        for watcher in server.followers.watchers {
+        for watcher in sources.watchers {
             let labels = [("chain", String(watcher.id.chainId)), ("governor", watcher.id.governor.checksummed)]
             let s = await watcher.statistics
             out.add("plenum_chain_events_read_total", s.eventsRead, labels: labels, help: "Governor events read (tentative or confirmed).")
@@ -20,7 +53,7 @@ enum MetricsReport {
                 out.add("plenum_chain_head_block", Double(head), labels: labels, help: "Highest head seen.", type: "gauge")
             }
         }
-        for (name, client) in server.followers.clients.sorted(by: { $0.key < $1.key }) {
+        for (name, client) in sources.clients.sorted(by: { $0.key < $1.key }) {
             let metrics = await client.metrics
             for (endpoint, m) in metrics.endpoints.sorted(by: { $0.key < $1.key }) {
                 for (method, n) in m.callsByMethod.sorted(by: { $0.key < $1.key }) {
@@ -35,28 +68,35 @@ enum MetricsReport {
                 }
             }
         }
-        let bot = await server.bot.statistics
-        out.add("plenum_votes_accepted_total", bot.accepted, help: "Ballots accepted.")
-        for (reason, n) in bot.rejected.sorted(by: { $0.key < $1.key }) {
-            out.add("plenum_votes_rejected_total", n, labels: [("reason", reason)], help: "Ballots rejected, by reason.")
+        if let bot = sources.bot {
+            let s = await bot.statistics
+            out.add("plenum_votes_accepted_total", s.accepted, help: "Ballots accepted.")
+            // Every reason is reported, zero until it happens, so rates work from the first scrape.
+            let reasons = Set(RejectionReason.allCases.map(\.rawValue)).union(s.rejected.keys).sorted()
+            for reason in reasons {
+                out.add(
+                    "plenum_votes_rejected_total", s.rejected[reason] ?? 0, labels: [("reason", reason)],
+                    help: "Ballots rejected, by reason.")
+            }
+            out.add("plenum_chat_messages_total", s.chatMessages, help: "Member messages that were not ballots.")
+            out.add("plenum_receipts_posted_total", s.receiptsPosted, help: "Signed receipts posted.")
+            out.add("plenum_results_published_total", s.results, help: "Signed results published.")
+            out.add("plenum_webhook_deliveries_total", s.webhookDeliveries, help: "Webhook deliveries that succeeded.")
+            out.add("plenum_webhook_failures_total", s.webhookFailures, help: "Webhook delivery attempts that failed.")
+            out.add("plenum_tally_duration_milliseconds", s.lastTallyMilliseconds, help: "Duration of the last tally.", type: "gauge")
         }
-        out.add("plenum_chat_messages_total", bot.chatMessages, help: "Member messages that were not ballots.")
-        out.add("plenum_receipts_posted_total", bot.receiptsPosted, help: "Signed receipts posted.")
-        out.add("plenum_results_published_total", bot.results, help: "Signed results published.")
-        out.add("plenum_webhook_deliveries_total", bot.webhookDeliveries, help: "Webhook deliveries that succeeded.")
-        out.add("plenum_webhook_failures_total", bot.webhookFailures, help: "Webhook delivery attempts that failed.")
-        out.add("plenum_tally_duration_milliseconds", bot.lastTallyMilliseconds, help: "Duration of the last tally.", type: "gauge")
-        if let proposals = try? await server.store.allProposals() {
+        if let store = sources.store, let proposals = try? await store.allProposals() {
             for phase in BotProposal.Phase.allCases {
                 out.add(
                     "plenum_proposals", proposals.filter { $0.phase == phase }.count, labels: [("phase", phase.rawValue)],
-                    help: "Proposals by phase.",
-                    type: "gauge")
+                    help: "Proposals and polls by phase.", type: "gauge")
             }
         }
-        let commits = await server.hub.commitStatistics()
-        out.add("plenum_hub_messages_committed_total", commits.messages, help: "Chat messages committed by the hub.")
-        out.add("plenum_hub_commit_batches_total", commits.batches, help: "Transactions the hub committed them in.")
+        if let hub = sources.hub {
+            let commits = await hub.commitStatistics()
+            out.add("plenum_hub_messages_committed_total", commits.messages, help: "Chat messages committed by the hub.")
+            out.add("plenum_hub_commit_batches_total", commits.batches, help: "Transactions the hub committed them in.")
+        }
         return out.text
     }
 }

@@ -1,27 +1,51 @@
-/// Writes metrics in the Prometheus text exposition format (version 0.0.4).
+import Foundation
+
+/// Writes metrics in the Prometheus text exposition format (version 0.0.4): each metric family's
+/// `# HELP` and `# TYPE` lines, then all its samples together, families in the order first added.
 public struct PrometheusText {
-    private var lines: [String] = []
-    private var described: Set<String> = []
+    struct Family {
+        let help: String
+        let type: String
+        var samples: [String] = []
+    }
+
+    private var order: [String] = []
+    private var families: [String: Family] = [:]
 
     public init() {}
 
-    /// Adds a sample; `help` and `type` are written once per metric name.
+    /// Adds a sample; the first `help` and `type` given for a name are the family's.
     public mutating func add(_ name: String, _ value: Double, labels: [(String, String)] = [], help: String, type: String = "counter") {
-        if described.insert(name).inserted {
-            lines.append("# HELP \(name) \(help)")
-            lines.append("# TYPE \(name) \(type)")
+        if families[name] == nil {
+            order.append(name)
+            families[name] = Family(help: Self.escapeHelp(help), type: type)
         }
         let labelText = labels.isEmpty ? "" : "{" + labels.map { "\($0.0)=\"\(Self.escape($0.1))\"" }.joined(separator: ",") + "}"
-        let number = value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : String(value)
-        lines.append("\(name)\(labelText) \(number)")
+        families[name]!.samples.append("\(name)\(labelText) \(Self.format(value))")
     }
 
     public mutating func add(_ name: String, _ value: Int, labels: [(String, String)] = [], help: String, type: String = "counter") {
         add(name, Double(value), labels: labels, help: help, type: type)
     }
 
-    public var text: String { lines.joined(separator: "\n") + "\n" }
+    public var text: String {
+        var lines: [String] = []
+        for name in order {
+            let family = families[name]!
+            lines.append("# HELP \(name) \(family.help)")
+            lines.append("# TYPE \(name) \(family.type)")
+            lines += family.samples
+        }
+        return lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n"
+    }
 
+    static func format(_ value: Double) -> String {
+        if value.isNaN { return "NaN" }
+        if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
+        return value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
+
+    /// Label values escape backslash, double quote and newline.
     static func escape(_ s: String) -> String {
         var out = ""
         for c in s {
@@ -33,5 +57,10 @@ public struct PrometheusText {
             }
         }
         return out
+    }
+
+    /// Help text escapes backslash and newline.
+    static func escapeHelp(_ s: String) -> String {
+        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n")
     }
 }

@@ -3,27 +3,28 @@ import Ethereum
 import Synchronization
 
 /// An in-memory chat carrier with idempotent posts, that also counts every post it was asked for.
-final class FakeChat: BotChat {
-    struct Group {
-        var key: String
-        var title: String
-        var messages: [BotMessage] = []
-        var closed = false
+public final class FakeChat: BotChat {
+    public struct Group: Sendable {
+        public var key: String
+        public var title: String
+        public var messages: [BotMessage] = []
+        public var closed = false
         var keys: [String: BotMessage] = [:]
     }
 
-    struct State {
-        var groups: [String: Group] = [:]
+    public struct State: Sendable {
+        public var groups: [String: Group] = [:]
         var byKey: [String: String] = [:]
-        var now: UInt64 = 1_700_000_000_000
+        /// The receive time (Unix ms) of the last message; each message adds a second.
+        public var now: UInt64 = 1_700_000_000_000
     }
 
-    let state = Mutex(State())
-    let botAddress: Address
+    public let state = Mutex(State())
+    public let botAddress: Address
 
-    init(bot: Address) { botAddress = bot }
+    public init(bot: Address) { botAddress = bot }
 
-    func openGroup(key: String, title: String, topic: String, gating: BotGating) async throws -> String {
+    public func openGroup(key: String, title: String, topic: String, gating: BotGating) async throws -> String {
         state.withLock { s in
             if let id = s.byKey[key] { return id }
             let id = "g\(s.groups.count + 1)"
@@ -52,33 +53,33 @@ final class FakeChat: BotChat {
 
     /// A member posts (no idempotency).
     @discardableResult
-    func memberPost(_ group: String, from sender: Address, _ body: String) throws -> BotMessage {
+    public func memberPost(_ group: String, from sender: Address, _ body: String) throws -> BotMessage {
         try append(group, sender: sender, body: body, key: nil)
     }
 
-    func post(_ body: String, to group: String, idempotencyKey: String) async throws -> BotMessage {
+    public func post(_ body: String, to group: String, idempotencyKey: String) async throws -> BotMessage {
         try append(group, sender: botAddress, body: body, key: idempotencyKey)
     }
 
-    func messages(in group: String, after seq: UInt64, limit: Int) async throws -> [BotMessage] {
+    public func messages(in group: String, after seq: UInt64, limit: Int) async throws -> [BotMessage] {
         state.withLock { s in Array((s.groups[group]?.messages ?? []).filter { $0.seq > seq }.prefix(limit)) }
     }
 
-    func head(of group: String) async throws -> (seq: UInt64, hash: Hash32) {
+    public func head(of group: String) async throws -> (seq: UInt64, hash: Hash32) {
         state.withLock { s in
             let last = s.groups[group]?.messages.last
             return (last?.seq ?? 0, last?.hash ?? .zero)
         }
     }
 
-    func close(_ group: String, notice: String, idempotencyKey: String) async throws -> BotMessage {
+    public func close(_ group: String, notice: String, idempotencyKey: String) async throws -> BotMessage {
         let message = try append(group, sender: botAddress, body: notice, key: idempotencyKey)
         state.withLock { $0.groups[group]?.closed = true }
         return message
     }
 
-    func all(_ group: String) -> [BotMessage] { state.withLock { $0.groups[group]?.messages ?? [] } }
-    var groupIDs: [String] { state.withLock { $0.groups.keys.sorted() } }
+    public func all(_ group: String) -> [BotMessage] { state.withLock { $0.groups[group]?.messages ?? [] } }
+    public var groupIDs: [String] { state.withLock { $0.groups.keys.sorted() } }
 }
 
-enum FakeChatError: Error { case noGroup, closed }
+public enum FakeChatError: Error { case noGroup, closed }
