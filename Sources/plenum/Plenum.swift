@@ -6,6 +6,8 @@ struct Plenum: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plenum",
         abstract: "DAO votes in chat, verifiable by anyone.",
-        subcommands: [Serve.self, Keys.self, Sign.self, Verify.self, Tally.self, Watch.self, ConfigCommand.self]
+        subcommands: [
+            Serve.self, Keys.self, Sign.self, Verify.self, Vote.self, ChatCommand.self, Tally.self, Watch.self, ConfigCommand.self,
+        ]
     )
 }
