@@ -37,7 +37,9 @@ public struct HubClient: Sendable {
     public static let maxURLBytes = 2048
 
     /// Checks `baseURL` (http or https, no query or fragment; a path prefix is kept).
-    public init(baseURL: String, configuration: Configuration = .init(), httpClient: HTTPClient = .shared) throws(HubClientError) {
+    public init(
+        baseURL: String, configuration: Configuration = .init(), httpClient: HTTPClient = HubClient.defaultHTTPClient
+    ) throws(HubClientError) {
         var url = baseURL
         guard url.utf8.count <= Self.maxURLBytes else { throw .invalidURL(baseURL, reason: "longer than \(Self.maxURLBytes) bytes") }
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
@@ -53,6 +55,18 @@ public struct HubClient: Sendable {
         self.configuration = configuration
         self.http = httpClient
     }
+
+    /// The HTTP client hub clients share by default: AsyncHTTPClient with a 10 s connect timeout and
+    /// without its own retries of failed connection attempts (it would retry until the request's
+    /// deadline; `HubClient` retries a few times itself), so a hub that is down is reported at once.
+    /// Never shut down: it lives as long as the process, like `HTTPClient.shared`.
+    public static let defaultHTTPClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout = .init(connect: .seconds(10))
+        configuration.redirectConfiguration = .disallow
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 
     /// The WebSocket base (`ws://` or `wss://`).
     public var webSocketBaseURL: String {

@@ -28,6 +28,8 @@ struct MemberWorld: Sendable {
     let bot: Bot
     let botKey: PrivateKey
     let chain: StaticChain
+    /// The hub's clock (receive times): tests move it forward to model a member acting later.
+    let hubClock: ShiftedClock
     let port: Int
     var url: String { "http://127.0.0.1:\(port)" }
 
@@ -50,7 +52,8 @@ struct MemberWorld: Sendable {
         var hubConfiguration = ChatHub.Configuration(hub: hubName)
         hubConfiguration.operators = [botKey.address]
         hubConfiguration.postRatePerAddress = nil
-        let hub = ChatHub(store: store, policy: policy, configuration: hubConfiguration)
+        let hubClock = ShiftedClock()
+        let hub = ChatHub(store: store, policy: policy, configuration: hubConfiguration, clock: hubClock)
         let clock = chain.wallClock
         let bot = Bot(
             configuration: botConfiguration, store: store, chainEvents: store, chat: HubBotChat(hub: hub, key: botKey), chain: chain,
@@ -80,7 +83,8 @@ struct MemberWorld: Sendable {
             }
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else { throw TestFailure("the hub did not start") }
-            let world = MemberWorld(dir: dir, store: store, hub: hub, bot: bot, botKey: botKey, chain: chain, port: port)
+            let world = MemberWorld(
+                dir: dir, store: store, hub: hub, bot: bot, botKey: botKey, chain: chain, hubClock: hubClock, port: port)
             defer { tasks.cancelAll() }
             return try await body(world)
         }
@@ -212,7 +216,7 @@ final class StaticChain: BotChain {
 }
 
 /// The wall clock in Unix milliseconds, shifted by an offset the test sets.
-final class ShiftedClock: Sendable {
+final class ShiftedClock: ChatClock {
     let offset = Mutex<Int64>(0)
     func shift(by milliseconds: Int64) { offset.withLock { $0 = milliseconds } }
     func now() -> UInt64 { UInt64(WallClock.milliseconds() + offset.withLock { $0 }) }
