@@ -236,6 +236,13 @@ struct VoteCLITests {
             #expect(
                 counted.status == 0 && counted.stdoutText.hasPrefix("counted: choice For, weight 42"),
                 "\(counted.stdoutText)\(counted.stderrText)")
+
+            // Once the group has closed, nothing is signed or posted.
+            _ = try await w.hub.close(group.id, notice: "closed", signedBy: w.botKey, idempotencyKey: "close")
+            let count = try await w.messages(group.id).count
+            let late = try await w.plenum(["vote", "--proposal", "11", "--choice", "for", "--key", key])
+            #expect(late.status == 1 && late.stderrText.contains("has closed"), "\(late.stderrText)")
+            #expect(try await w.messages(group.id).count == count)
         }
     }
 }
