@@ -80,8 +80,10 @@ let package = Package(
             name: "Chat",
             dependencies: [
                 "Ethereum",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -126,6 +128,8 @@ let package = Package(
                 "EthereumRPC",
                 "ChainWatch",
                 "Storage",
+                "Chat",
+                "Bot",
                 "PlenumService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -222,6 +226,15 @@ let package = Package(
         .testTarget(
             name: "CrossCheckTests",
             dependencies: ["Ethereum", "PlenumTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MemberCLITests",
+            dependencies: [
+                "Chat", "Bot", "ChainWatch", "Governance", "Storage", "PlenumService", "Ethereum", "PlenumTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
