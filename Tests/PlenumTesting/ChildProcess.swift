@@ -3,7 +3,10 @@ import Synchronization
 
 /// A program running beside an async test: awaiting its exit or a line of its output suspends the
 /// test instead of blocking a thread (which matters when the test also serves the program, e.g. a
-/// hub in the same process on two cores). Output is collected through pipes as it arrives.
+/// hub in the same process on two cores). Output is collected through pipes as it arrives, each read
+/// by a thread of its own with blocking `read(2)` until end of file. (Foundation's
+/// `readabilityHandler` is not used: on Linux its dispatch source can outlive the descriptor, which a
+/// socket then reuses, and libdispatch crashes or the end of file is never seen.)
 public final class ChildProcess: Sendable {
     public enum Stream: Sendable {
         case stdout
@@ -38,10 +41,10 @@ public final class ChildProcess: Sendable {
         process.standardInput = input
         process.standardOutput = output
         process.standardError = errors
-        output.fileHandleForReading.readabilityHandler = { [weak self] handle in self?.received(handle.availableData, on: .stdout, handle) }
-        errors.fileHandleForReading.readabilityHandler = { [weak self] handle in self?.received(handle.availableData, on: .stderr, handle) }
         process.terminationHandler = { [weak self] process in self?.exited(process.terminationStatus) }
         try process.run()
+        Self.drain(output.fileHandleForReading) { [weak self] data in self?.received(data, on: .stdout) }
+        Self.drain(errors.fileHandleForReading) { [weak self] data in self?.received(data, on: .stderr) }
         input.fileHandleForWriting.write(stdin)
         try? input.fileHandleForWriting.close()
     }
@@ -87,8 +90,26 @@ public final class ChildProcess: Sendable {
     /// Everything printed so far.
     public func output(_ stream: Stream) -> String { state.withLock { $0.text(stream) } }
 
-    func received(_ data: Data, on stream: Stream, _ handle: FileHandle) {
-        if data.isEmpty { handle.readabilityHandler = nil }
+    /// Reads `handle` on a thread of its own until end of file (an empty delivery), then closes it.
+    static func drain(_ handle: FileHandle, _ deliver: @escaping @Sendable (Data) -> Void) {
+        let thread = Thread {
+            let descriptor = handle.fileDescriptor
+            var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                if count < 0 && errno == EINTR { continue }
+                if count <= 0 {
+                    deliver(Data())
+                    break
+                }
+                deliver(Data(buffer[0..<count]))
+            }
+            try? handle.close()
+        }
+        thread.start()
+    }
+
+    func received(_ data: Data, on stream: Stream) {
         let resume: [(CheckedContinuation<Bool, Never>, Bool)] = state.withLock { s in
             if data.isEmpty {
                 if stream == .stdout { s.stdoutDone = true } else { s.stderrDone = true }
