@@ -31,7 +31,7 @@ extension Bot {
         let report = Tally.run(rules, ballots: ballots)
         let head = try await chat.head(of: p.group!)
         let result = TallyResult(
-            proposal: p.proposalId, report: report, ballots: ballots, rejected: rejected, logHead: head.hash, chainId: UInt256(p.chainId))
+            proposal: p.key, report: report, ballots: ballots, rejected: rejected, logHead: head.hash, chainId: UInt256(p.chainId))
         let digest = try result.digest()
         let signature = try result.sign(with: configuration.key)
         statistics.lastTallyMilliseconds =

@@ -70,6 +70,8 @@ struct ServeEndToEndTests {
         #expect(
             result.scores.map(\.description) == [(a[0].tokenBalance + a[3].tokenBalance).description, "0", a[1].tokenBalance.description])
         #expect(result.outcome == .passed)
+        #expect(result.proposal == key(devnet, proposal: id), "the result names chain, governor and proposal")
+        #expect(result.chainId == UInt256(devnet.chainId))
         let file = service.dir.file("result.json")
         try resultBody.write(toFile: file, atomically: true, encoding: .utf8)
         let verified = try PlenumBinary.run(["verify", "--expect", service.botKey.address.checksummed, file])
