@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Ethereum", targets: ["Ethereum"]),
         .library(name: "CSecp256k1", targets: ["CSecp256k1"]),
         .library(name: "Governance", targets: ["Governance"]),
+        .library(name: "TOML", targets: ["TOML"]),
         .library(name: "EthereumRPC", targets: ["EthereumRPC"]),
         .library(name: "ChainWatch", targets: ["ChainWatch"]),
         .library(name: "Storage", targets: ["Storage"]),

@@ -1,0 +1,10 @@
+#ifndef PLENUM_CFUZZ_H
+#define PLENUM_CFUZZ_H
+#include <stddef.h>
+#include <stdint.h>
+
+/// libFuzzer's driver (compiler-rt, linked by -sanitize=fuzzer): runs the fuzzing loop with `callback`
+/// as the target, parsing libFuzzer's usual command line from argc/argv.
+int LLVMFuzzerRunDriver(int *argc, char ***argv, int (*callback)(const uint8_t *data, size_t size));
+
+#endif
