@@ -66,9 +66,11 @@ extension SQLiteStore: ChatStore {
                 }
                 let provisional = draft.entry(position: 0, hub: info.hub, after: head)
                 // A used (group, sender, nonce) inserts nothing: then the earlier entry is the answer.
+                // The body is bound as bytes: SQLite's text binding and reading stop at U+0000, which a
+                // signed body may contain, and a shortened body would no longer match its signature.
                 try insert.execute(arguments: [
                     ordinal, Int64(provisional.seq), Data(provisional.prevHash.bytes), Data(provisional.hash.bytes), Data(draft.id.bytes),
-                    Data(m.sender.bytes), m.body, Int64(m.timestamp), Data(m.nonce.bytes), Data(draft.signed.signature.bytes),
+                    Data(m.sender.bytes), Data(m.body.utf8), Int64(m.timestamp), Data(m.nonce.bytes), Data(draft.signed.signature.bytes),
                     Int64(draft.receivedAt),
                 ])
                 guard db.changesCount == 1 else {
@@ -185,7 +187,8 @@ extension SQLiteStore: ChatStore {
             StoredMessage(
                 position: row["position"], hub: row["hub"], group: try GroupID(row["group_id"] as String),
                 seq: UInt64(row["seq"] as Int64), prevHash: try Hash32(bytes: row["prev_hash"] as Data),
-                id: try Hash32(bytes: row["message_id"] as Data), sender: try Address(bytes: row["sender"] as Data), body: row["body"],
+                id: try Hash32(bytes: row["message_id"] as Data), sender: try Address(bytes: row["sender"] as Data),
+                body: String(decoding: row["body"] as Data, as: UTF8.self),
                 timestamp: UInt64(row["timestamp"] as Int64), nonce: try Hash32(bytes: row["nonce"] as Data),
                 signature: try Signature(bytes: row["signature"] as Data), receivedAt: UInt64(row["received_at"] as Int64),
                 storedHash: try Hash32(bytes: row["hash"] as Data))

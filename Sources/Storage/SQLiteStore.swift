@@ -7,19 +7,25 @@ public final class SQLiteStore: Sendable {
     public let path: String
     let pool: DatabasePool
 
-    /// Opens (creating if needed) the database at `path`; the file and its folder are private to the user.
+    /// Opens (creating if needed) the database at `path`. A folder it creates is mode 0700 and a new
+    /// database file mode 0600; SQLite gives the `-wal` and `-shm` files the database file's mode.
+    /// (The process umask is left alone: it is shared by every thread.)
     public init(path: String) throws {
         self.path = path
         let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        if !folder.isEmpty && !FileManager.default.fileExists(atPath: folder) {
+            try FileManager.default.createDirectory(
+                atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw StorageError("cannot create database \(path): \(String(cString: strerror(errno)))") }
+        close(descriptor)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
-        let previousMask = umask(0o077)
-        defer { umask(previousMask) }
         pool = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)
     }
