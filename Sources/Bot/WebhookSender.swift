@@ -15,7 +15,17 @@ public enum WebhookSignature {
         return "sha256=" + Hex.encode(Array(mac), prefix: false)
     }
 
-    /// Checks a delivery as a receiver would (constant-time comparison).
+    /// Checks a delivery as a receiver should: the signature (constant-time comparison) and that the
+    /// timestamp is within `tolerance` seconds of `now` (Unix seconds), so that a recorded delivery
+    /// cannot be replayed later.
+    public static func verify(
+        body: [UInt8], timestamp: UInt64, secret: [UInt8], header: String, now: UInt64, tolerance: UInt64 = 300
+    ) -> Bool {
+        let age = now >= timestamp ? now - timestamp : timestamp - now
+        return age <= tolerance && verify(body: body, timestamp: timestamp, secret: secret, header: header)
+    }
+
+    /// Checks a delivery's signature only (constant-time comparison).
     public static func verify(body: [UInt8], timestamp: UInt64, secret: [UInt8], header: String) -> Bool {
         let expected = Array(sign(body: body, timestamp: timestamp, secret: secret).utf8)
         let given = Array(header.utf8)

@@ -27,6 +27,7 @@ strings, bytes and bytesN as 0x hex, strings as JSON strings, arrays and tuples 
 """
 import argparse
 import hashlib
+import hmac
 import json
 import math
 import random
@@ -478,6 +479,12 @@ def sha256_texts(args):
     return [hashlib.sha256(t.encode()).hexdigest() for t in json.load(sys.stdin)]
 
 
+def hmac_sha256(args):
+    """[{"key": hex, "message": hex}] -> HMAC-SHA256 of each, in hex (Python's hmac module)."""
+    return [hmac.new(bytes.fromhex(c["key"]), bytes.fromhex(c["message"]), hashlib.sha256).hexdigest()
+            for c in json.load(sys.stdin)]
+
+
 def typed_sign(args):
     out = []
     for case in json.load(sys.stdin):
@@ -603,7 +610,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=["abi-gen", "abi-check", "personal-gen", "typed-gen", "recover-check",
                                             "keystore-gen", "keystore-check", "tx-gen", "ballot-gen", "sha256-texts",
-                                            "typed-sign", "snapshot-tally", "web3-votes"])
+                                            "typed-sign", "snapshot-tally", "web3-votes", "hmac-sha256"])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--count", type=int, default=10)
     args = parser.parse_args()

@@ -64,7 +64,7 @@ public struct PlenumConfiguration: Sendable {
     public struct WebhookSettings: Sendable, Hashable {
         /// Webhook URLs that receive every channel's results.
         public let urls: [String]
-        /// A file holding the HMAC-SHA256 secret (mode 0600); nil leaves deliveries unsigned-by-secret (empty key).
+        /// A file holding the HMAC-SHA256 secret (mode 0600); required as soon as any webhook URL is configured.
         public let secretFile: String?
     }
 
@@ -200,6 +200,16 @@ public struct PlenumConfiguration: Sendable {
             } catch let error as ConfigurationError {
                 problems += error.problems
             }
+        }
+        let channelsWithWebhooks = channels.filter { !$0.rules.webhooks.isEmpty }.map(\.name)
+        if webhooks.secretFile == nil && (!webhooks.urls.isEmpty || !channelsWithWebhooks.isEmpty) {
+            let users = (webhooks.urls.isEmpty ? [] : ["[webhooks] urls"]) + channelsWithWebhooks.map { "channel \($0)" }
+            problems.append(
+                ConfigProblem(
+                    file: path, line: nil, key: "webhooks.secret_file",
+                    message:
+                        "webhooks are configured (\(users.joined(separator: ", "))) but no secret: set secret_file to a file "
+                        + "(mode 0600) holding the HMAC-SHA256 key, so that receivers can tell Plenum's deliveries from forgeries"))
         }
         guard problems.isEmpty else { throw ConfigurationError(problems) }
         return PlenumConfiguration(
