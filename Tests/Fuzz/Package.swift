@@ -23,6 +23,13 @@ let package = Package(
             dependencies: ["FuzzDriver", .product(name: "Governance", package: "Plenum"), .product(name: "Ethereum", package: "Plenum")],
             swiftSettings: fuzz),
         .executableTarget(
+            name: "FuzzRPC",
+            dependencies: [
+                "FuzzDriver", .product(name: "EthereumRPC", package: "Plenum"), .product(name: "ChainWatch", package: "Plenum"),
+                .product(name: "Ethereum", package: "Plenum"),
+            ],
+            swiftSettings: fuzz),
+        .executableTarget(
             name: "FuzzTOML", dependencies: ["FuzzDriver", .product(name: "TOML", package: "Plenum")], swiftSettings: fuzz),
     ]
 )
