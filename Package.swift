@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "Governance", targets: ["Governance"]),
         .library(name: "EthereumRPC", targets: ["EthereumRPC"]),
         .library(name: "ChainWatch", targets: ["ChainWatch"]),
+        .library(name: "Chat", targets: ["Chat"]),
         .library(name: "Storage", targets: ["Storage"]),
         .library(name: "PlenumTesting", targets: ["PlenumTesting"]),
     ],
