@@ -81,6 +81,14 @@ enum IngestBenchmark {
         let run = try await post(bodies, to: group, base: base, clients: clients, client: client, hub: hub)
         let cpuPerVote = (cpuSeconds() - cpuBefore) / Double(ballots)
         _ = clock
+        // The same work without HTTP: the hub's own part (checks, recovery, group commit).
+        let direct = try await hub.createGroup(GroupSpec(key: "poll:direct", title: "In-process", topic: "", gating: .anyone)).id
+        let directMessages = try presign(ballots, group: direct, hub: hubConfiguration.hub).map {
+            try SignedChatMessage(json: try JSONParser(limits: .init(maxBytes: 1 << 20)).parse(Array(buffer: $0)), maxBodyBytes: 1 << 16)
+        }
+        let cpuBeforeDirect = cpuSeconds()
+        let inProcess = try await submit(directMessages, clients: clients, hub: hub)
+        let cpuPerVoteDirect = (cpuSeconds() - cpuBeforeDirect) / Double(ballots)
         let recoveryAfter = rawRecoveryRate()
         let recovery = (recoveryBefore + recoveryAfter) / 2
 
@@ -99,9 +107,12 @@ enum IngestBenchmark {
         print(
             "| \(ballots) | \(clients) | **\(format(run.rate))** | \(format(run.percentile(0.5), decimals: 1)) ms | **\(format(run.percentile(0.99), decimals: 1)) ms** | \(format(run.latencies.last!, decimals: 1)) ms | \(run.transactions) (\(format(Double(ballots) / Double(max(1, run.transactions)), decimals: 1))) | \(format(recovery))/s | \(format(100 * run.rate / recovery, decimals: 1))% |"
         )
+        print(
+            "| same ballots, in-process `ChatHub.submit` (no HTTP) | \(clients) tasks | \(format(inProcess.rate)) | \(format(inProcess.percentile(0.5), decimals: 1)) ms | \(format(inProcess.percentile(0.99), decimals: 1)) ms | \(format(inProcess.latencies.last!, decimals: 1)) ms | \(inProcess.transactions) (\(format(Double(ballots) / Double(max(1, inProcess.transactions)), decimals: 1))) | | \(format(100 * inProcess.rate / recovery, decimals: 1))% |"
+        )
         print("\n(raw recovery before / after the run: \(format(recoveryBefore))/s / \(format(recoveryAfter))/s)")
         print(
-            "CPU time of this process (hub and clients together) per vote: \(format(cpuPerVote * 1e6)) µs; that is \(format(Double(ProcessInfo.processInfo.activeProcessorCount) / cpuPerVote)) votes/s if all \(ProcessInfo.processInfo.activeProcessorCount) cores were ours; load average at the end \(loadAverage())"
+            "CPU time of this process per vote: \(format(cpuPerVote * 1e6)) µs over HTTP (hub and clients together), \(format(cpuPerVoteDirect * 1e6)) µs in-process; over HTTP that is \(format(Double(ProcessInfo.processInfo.activeProcessorCount) / cpuPerVote)) votes/s if all \(ProcessInfo.processInfo.activeProcessorCount) cores were ours; load average at the end \(loadAverage())"
         )
         print("goal: ≥ 10,000 votes/s with p99 < 50 ms: \(run.rate >= 10_000 && run.percentile(0.99) < 50 ? "met" : "NOT met")\n")
 
@@ -188,6 +199,30 @@ enum IngestBenchmark {
         let elapsed = seconds(clock.now - start)
         let after = await hub.commitStatistics()
         return Run(ballots: bodies.count, seconds: elapsed, latencies: latencies.sorted(), transactions: after.batches - before.batches)
+    }
+
+    /// Submits every message to the hub in-process from `clients` concurrent tasks.
+    static func submit(_ messages: [SignedChatMessage], clients: Int, hub: ChatHub) async throws -> Run {
+        let before = await hub.commitStatistics()
+        let clock = ContinuousClock()
+        let start = clock.now
+        let latencies = try await withThrowingTaskGroup(of: [Double].self) { tasks in
+            for c in 0..<clients {
+                tasks.addTask {
+                    var out: [Double] = []
+                    for i in stride(from: c, to: messages.count, by: clients) {
+                        let t = clock.now
+                        _ = try await hub.submit(messages[i])
+                        out.append(seconds(clock.now - t) * 1000)
+                    }
+                    return out
+                }
+            }
+            return try await tasks.reduce(into: []) { $0 += $1 }
+        }
+        let elapsed = seconds(clock.now - start)
+        let after = await hub.commitStatistics()
+        return Run(ballots: messages.count, seconds: elapsed, latencies: latencies.sorted(), transactions: after.batches - before.batches)
     }
 
     /// The posted form of `body` with one character of the ballot changed after signing.
