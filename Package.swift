@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "TOML", targets: ["TOML"]),
         .library(name: "EthereumRPC", targets: ["EthereumRPC"]),
         .library(name: "ChainWatch", targets: ["ChainWatch"]),
+        .library(name: "Chat", targets: ["Chat"]),
         .library(name: "Storage", targets: ["Storage"]),
         .library(name: "PlenumTesting", targets: ["PlenumTesting"]),
     ],

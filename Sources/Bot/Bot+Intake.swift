@@ -8,10 +8,11 @@ extension Bot {
         guard let group = p.group else { return false }
         let messages = try await chat.messages(in: group, after: p.processedSeq, limit: configuration.batchSize)
         guard !messages.isEmpty else { return false }
-        // Ballots need the pinned snapshot blocks once voting has opened; until they are confirmed, wait.
+        // Ballots need the pinned snapshot blocks once voting has opened (a governor's window opens
+        // after its snapshot, a poll's at its start); until they are confirmed, wait.
         var pins = p.pins
         let now = min(timepoint(p, head), p.deadline)
-        if pins == nil, now > p.snapshot {
+        if pins == nil, now >= p.window.first {
             pins = try await self.pins(&p)
             if pins == nil { return false }
         }

@@ -24,7 +24,13 @@ public struct PlenumServer: Sendable {
     let logger: Logger
 
     /// Builds everything from the configuration (reads keys and token files, checks chain ids).
-    public static func build(_ configuration: PlenumConfiguration, logger: Logger = Logger(label: "plenum")) async throws -> PlenumServer {
+    ///
+    /// - Parameter now: the bot's clock in Unix milliseconds (the wall clock; tests move it to close
+    ///   polls, whose windows are in wall-clock seconds, without waiting).
+    public static func build(
+        _ configuration: PlenumConfiguration, logger: Logger = Logger(label: "plenum"),
+        now: @escaping @Sendable () -> UInt64 = { UInt64(WallClock.milliseconds()) }
+    ) async throws -> PlenumServer {
         guard let botSettings = configuration.bot else {
             throw ConfigurationError([
                 ConfigProblem(
@@ -70,7 +76,7 @@ public struct PlenumServer: Sendable {
         botConfiguration.hubHint = " --hub \(configuration.hub.publicURL)"
         let bot = Bot(
             configuration: botConfiguration, store: store, chainEvents: store, chat: HubBotChat(hub: hub, key: key), chain: botChain,
-            webhooks: HTTPWebhookSender(), logger: logger)
+            webhooks: HTTPWebhookSender(), logger: logger, now: now)
         return PlenumServer(
             configuration: configuration, store: store, hub: hub, followers: followers, bot: bot, botChain: botChain, botKey: key,
             adminToken: adminToken, logger: logger)

@@ -35,6 +35,42 @@ struct JSONTests {
         #expect(try JSONParser.parse(value.serialized()) == value)
     }
 
+    @Test func serializesStringsExactlyAsTheScalarByScalarWriterDid() throws {
+        // The reference: the first writer, one Unicode scalar at a time.
+        func reference(_ s: String) -> String {
+            var out = "\""
+            for scalar in s.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                case "\u{08}": out += "\\b"
+                case "\u{0C}": out += "\\f"
+                default:
+                    if scalar.value < 0x20 {
+                        let hex = String(scalar.value, radix: 16)
+                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                    } else {
+                        out.unicodeScalars.append(scalar)
+                    }
+                }
+            }
+            return out + "\""
+        }
+        var rng = SeededGenerator(seed: 9)
+        let pieces = (0..<0x20).map { String(UnicodeScalar(UInt8($0))) } + ["\"", "\\", "a", "Z", " ", "é", "€", "😀", "/", "\u{7f}"]
+        for _ in 0..<2000 {
+            let text = (0..<Int.random(in: 0...24, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()
+            let value: JSON = [text: .array([.string(text), .number("1"), .null, .bool(true)])]
+            let r = reference(text)
+            #expect(value.serialized() == "{\(r):[\(r),1,null,true]}")
+            #expect(value.serialized(pretty: true) == "{\n  \(r): [\n    \(r),\n    1,\n    null,\n    true\n  ]\n}")
+            #expect(try JSONParser.parse(value.serialized()) == value)
+        }
+    }
+
     @Test func randomBytesNeverCrashTheParser() {
         var rng = SeededGenerator(seed: 5)
         let alphabet = Array(#"{}[],:"\ 0123456789.eE+-truefalsnl"#.utf8) + [0x00, 0xc3, 0xa9, 0xff, 0x0a]

@@ -21,8 +21,12 @@ final class ServiceHarness: Sendable {
     let adminToken = "test-admin-token-0123456789abcdef"
     let webhooks: WebhookReceiver
 
-    /// Starts devnet-backed Plenum; `channel` is extra TOML for the channel file.
-    init(devnet: Devnet, confirmations: Int = 2, channel: String = "", webhook: Bool = true) async throws {
+    /// Starts devnet-backed Plenum; `channel` is extra TOML for the channel file; `now` is the bot's
+    /// clock (the wall clock by default).
+    init(
+        devnet: Devnet, confirmations: Int = 2, channel: String = "", webhook: Bool = true,
+        now: (@Sendable () -> UInt64)? = nil
+    ) async throws {
         self.devnet = devnet
         dir = try TemporaryDirectory()
         botKey = PrivateKey.generate()
@@ -59,7 +63,8 @@ final class ServiceHarness: Sendable {
         \(channel)
         """.write(toFile: dir.file("proposals/devnet.toml"), atomically: true, encoding: .utf8)
         configuration = try PlenumConfiguration.load(path: dir.file("plenum.toml"))
-        server = try await PlenumServer.build(configuration)
+        server =
+            if let now { try await PlenumServer.build(configuration, now: now) } else { try await PlenumServer.build(configuration) }
         let ports = AsyncOnce<(Int, Int?)>.Box()
         let server = self.server
         task = Task { try await server.run { hub, admin in await ports.set((hub, admin)) } }

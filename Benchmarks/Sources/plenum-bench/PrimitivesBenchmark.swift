@@ -44,6 +44,33 @@ enum PrimitivesBenchmark {
         print("\n(sink \(sink % 10))\n")
     }
 
+    /// Raw libsecp256k1 recoveries per second on one core (parse + recover of `count` random
+    /// signatures, the median of `rounds` rounds): the baseline other benchmarks are put beside.
+    static func rawRecovery(count: Int, rounds: Int) -> Double {
+        var rng = SystemRandomNumberGenerator()
+        var inputs: [(digest: [UInt8], compact: [UInt8], parity: Int32)] = []
+        for _ in 0..<count {
+            let key = PrivateKey.generate()
+            let digest = try! Hash32(bytes: (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) })
+            let sig = key.sign(digest: digest)
+            inputs.append((digest.bytes, sig.r.bytes + sig.s.bytes, Int32(sig.yParity)))
+        }
+        let ctx = secp256k1_context_create(UInt32(SECP256K1_CONTEXT_NONE))!
+        defer { secp256k1_context_destroy(ctx) }
+        var sink: UInt64 = 0
+        let recover = { (i: Int) in
+            var recoverable = secp256k1_ecdsa_recoverable_signature()
+            var pubkey = secp256k1_pubkey()
+            _ = secp256k1_ecdsa_recoverable_signature_parse_compact(ctx, &recoverable, inputs[i].compact, inputs[i].parity)
+            _ = secp256k1_ecdsa_recover(ctx, &pubkey, &recoverable, inputs[i].digest)
+            sink &+= UInt64(pubkey.data.0)
+        }
+        _ = Measure.rate(iterations: count / 10, recover)
+        let rates = (0..<rounds).map { _ in Measure.rate(iterations: count, recover) }
+        if sink == 42 { print("") }
+        return Measure.median(rates)
+    }
+
     static func keccak() {
         print("| input | Keccak-256 MB/s | SHA3-256 MB/s | ratio |")
         print("|---:|---:|---:|---:|")

@@ -1,7 +1,8 @@
-let which = CommandLine.arguments.dropFirst().first ?? "primitives"
-switch which {
+let arguments = Array(CommandLine.arguments.dropFirst())
+switch arguments.first ?? "primitives" {
 case "primitives": PrimitivesBenchmark.run()
 case "watch": try await WatchBenchmark.run()
+case "ingest": try await IngestBenchmark.run(arguments: Array(arguments.dropFirst()))
 default:
-    print("usage: plenum-bench [primitives|watch]")
+    print("usage: plenum-bench [primitives | watch | ingest [BALLOTS] [CLIENTS]]")
 }

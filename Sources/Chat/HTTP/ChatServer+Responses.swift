@@ -10,7 +10,7 @@ extension ChatServer {
     static func json(_ value: JSON, status: HTTPResponse.Status = .ok) -> Response {
         Response(
             status: status, headers: [.contentType: jsonContentType],
-            body: .init(byteBuffer: ByteBuffer(string: value.serialized())))
+            body: .init(byteBuffer: ByteBuffer(bytes: value.serializedBytes())))
     }
 
     /// The JSON error response for `error`, with `Retry-After` when it has one.
