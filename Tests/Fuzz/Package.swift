@@ -30,6 +30,10 @@ let package = Package(
             ],
             swiftSettings: fuzz),
         .executableTarget(
+            name: "FuzzChat",
+            dependencies: ["FuzzDriver", .product(name: "Chat", package: "Plenum"), .product(name: "Ethereum", package: "Plenum")],
+            swiftSettings: fuzz),
+        .executableTarget(
             name: "FuzzTOML", dependencies: ["FuzzDriver", .product(name: "TOML", package: "Plenum")], swiftSettings: fuzz),
     ]
 )
