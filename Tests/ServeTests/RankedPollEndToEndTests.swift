@@ -138,7 +138,7 @@ struct RankedPollEndToEndTests {
             ballots: devnet.accounts.map { InstantRunoff.Ballot(ranking: last[$0.address] ?? [], weight: $0.tokenBalance) })
         #expect(!expected.eliminated.isEmpty, "the rankings make the count go past its first round")
         let result = try #require(try JSONParser.parse(resultEntry.body)["message"])
-        #expect(result["proposal"]?.stringValue == poll["proposalId"]?.stringValue)
+        #expect(result["proposal"]?.stringValue == pollKey, "the result names the poll by its full key")
         #expect(result["system"]?.stringValue == "ranked-choice")
         #expect(result["choices"] == ["Alpha", "Beta", "Gamma", "Delta"])
         #expect(result["scoreDecimals"] == .number("0"))
