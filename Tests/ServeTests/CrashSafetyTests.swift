@@ -30,7 +30,7 @@ struct CrashSafetyTests {
         process.environment = ProcessInfo.processInfo.environment.merging(["PLENUM_LOG_LEVEL": "warning"]) { $1 }
         let before = (try? String(contentsOfFile: log, encoding: .utf8))?.count ?? 0
         try process.run()
-        let deadline = ContinuousClock.now + .seconds(60)
+        let deadline = ContinuousClock.now + .seconds(180)
         while ContinuousClock.now < deadline, process.isRunning {
             let text = String((try? String(contentsOfFile: log, encoding: .utf8))?.dropFirst(before) ?? "")
             if let range = text.range(of: "chat hub on "), let end = text[range.upperBound...].firstIndex(where: { $0 == "," || $0 == ";" })
