@@ -17,6 +17,9 @@ let package = Package(
         .library(name: "EthereumRPC", targets: ["EthereumRPC"]),
         .library(name: "ChainWatch", targets: ["ChainWatch"]),
         .library(name: "Storage", targets: ["Storage"]),
+        .library(name: "Audit", targets: ["Audit"]),
+        .library(name: "Bot", targets: ["Bot"]),
+        .library(name: "Chat", targets: ["Chat"]),
         .library(name: "PlenumTesting", targets: ["PlenumTesting"]),
     ],
     dependencies: [
@@ -98,8 +101,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "Audit",
+            dependencies: ["Ethereum", "Governance", "ChainWatch", "Chat", "Bot", "EthereumRPC"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "Storage",
             dependencies: [
+                "Audit",
                 "Ethereum",
                 "ChainWatch",
                 "Bot",
@@ -130,6 +139,7 @@ let package = Package(
                 "Storage",
                 "Chat",
                 "Bot",
+                "Audit",
                 "PlenumService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -163,8 +163,8 @@ extension Bot {
 }
 
 /// Tells ballot attempts from ordinary chat: a JSON object carrying a signature.
-enum BallotDetection {
-    static func looksLikeBallot(_ body: String) -> Bool {
+public enum BallotDetection {
+    public static func looksLikeBallot(_ body: String) -> Bool {
         guard body.first == "{" || body.drop(while: { $0.isWhitespace }).first == "{" else { return false }
         // A malformed JSON object is treated as a ballot attempt, so it is rejected with a reason.
         guard let json = try? JSONParser.parse(body, limits: .init(maxBytes: 64 * 1024, maxDepth: 16)) else { return true }
