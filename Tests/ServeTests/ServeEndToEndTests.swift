@@ -74,6 +74,16 @@ struct ServeEndToEndTests {
         try resultBody.write(toFile: file, atomically: true, encoding: .utf8)
         let verified = try PlenumBinary.run(["verify", "--expect", service.botKey.address.checksummed, file])
         #expect(verified.status == 0, "plenum verify: \(verified.stderrText)")
+        // The audit round trip: the export re-tallies offline to the same signed result, and the
+        // receipt a voter holds checks out against it.
+        let held = service.dir.file("a0-receipt.json")
+        try await service.receiptDocument(group, sequence: try #require(sequences["a0 for"])).write(toFile: held, atomically: true, encoding: .utf8)
+        let audit = try service.exportAndRetally(key: key(devnet, proposal: id), receipts: [held])
+        #expect(audit.status == 0, "plenum retally: \(audit.report.serialized())")
+        #expect(audit.report["verdict"]?.stringValue == "match")
+        #expect(audit.report["result"]?["signedDigest"]?.stringValue == stored.digest.description)
+        #expect(audit.report["result"]?["recomputedDigest"]?.stringValue == stored.digest.description)
+        #expect(audit.report["ballots"] == .number("6"))
         let deliveries = try await service.waitFor("the webhook") { () -> [WebhookReceiver.Delivery]? in
             let d = await service.webhooks.deliveries
             return d.isEmpty ? nil : d
