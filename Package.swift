@@ -218,7 +218,7 @@ let package = Package(
         .testTarget(
             name: "ServeTests",
             dependencies: [
-                "PlenumService", "Bot", "Chat", "ChainWatch", "Governance", "Storage", "Ethereum", "EthereumRPC", "PlenumTesting",
+                "Audit", "PlenumService", "Bot", "Chat", "ChainWatch", "Governance", "Storage", "Ethereum", "EthereumRPC", "PlenumTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],

@@ -8,7 +8,7 @@ import Governance
 /// recomputed, signatures recovered, the ballot checked with an empty set of seen ids. This is the
 /// part the re-tally spreads over all cores; `RetallyState` then applies lines in order.
 enum PreparedLine: Sendable {
-    case unreadable(line: Int, String)
+    case unreadable(line: Int, seq: UInt64? = nil, String)
     case power(line: Int, PreparedPower)
     case message(line: Int, PreparedMessage)
     case voteCast(line: Int, problem: String?)
@@ -17,7 +17,7 @@ enum PreparedLine: Sendable {
 
     var line: Int {
         switch self {
-        case .unreadable(let l, _), .power(let l, _), .message(let l, _), .voteCast(let l, _), .result(let l, _), .header(let l): l
+        case .unreadable(let l, _, _), .power(let l, _), .message(let l, _), .voteCast(let l, _), .result(let l, _), .header(let l): l
         }
     }
 }
@@ -124,7 +124,10 @@ struct PreparationContext: Sendable {
             var object = json.objectValue!
             object["position"] = 0
             entry = try StoredMessage(json: .object(object))
-        } catch { return .unreadable(line: line, "message fields: \(error)") }
+        } catch {
+            let seq: UInt64? = if case .number(let n)? = json["seq"] { UInt64(n) } else { nil }
+            return .unreadable(line: line, seq: seq, "message fields: \(error)")
+        }
         let message = entry.message
         let idValid = message.digest == entry.id
         let signerValid = idValid && (try? entry.signature.recoverAddress(digest: entry.id)) == entry.sender

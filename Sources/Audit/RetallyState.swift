@@ -82,8 +82,8 @@ struct RetallyState {
         switch prepared {
         case .header(let line):
             report.fail(.init(.format, line: line, expected: "one header line", found: "another", "a second header line"))
-        case .unreadable(let line, let why):
-            report.fail(.init(.format, line: line, why))
+        case .unreadable(let line, let seq, let why):
+            report.fail(.init(.format, line: line, seq: seq, why))
         case .power(let line, let p):
             enter(.power, line: line, what: "power")
             applyPower(p, line: line)
