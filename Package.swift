@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "ChainWatch", targets: ["ChainWatch"]),
         .library(name: "Storage", targets: ["Storage"]),
         .library(name: "Audit", targets: ["Audit"]),
+        .library(name: "AuditTesting", targets: ["AuditTesting"]),
         .library(name: "Bot", targets: ["Bot"]),
         .library(name: "Chat", targets: ["Chat"]),
         .library(name: "PlenumTesting", targets: ["PlenumTesting"]),
@@ -156,6 +157,12 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "AuditTesting",
+            dependencies: ["Audit", "Bot", "Chat", "Ethereum", "Governance"],
+            path: "Tests/AuditTesting",
+            swiftSettings: strict
+        ),
+        .target(
             name: "BotTesting",
             dependencies: ["Bot", "ChainWatch", "Governance", "Ethereum"],
             path: "Tests/BotTesting",
@@ -245,6 +252,11 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AuditTests",
+            dependencies: ["Audit", "AuditTesting", "Bot", "Ethereum", "Governance", "PlenumTesting"],
             swiftSettings: strict
         ),
         .testTarget(

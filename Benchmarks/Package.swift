@@ -20,6 +20,8 @@ let package = Package(
                 .product(name: "ChainWatch", package: "Plenum"),
                 .product(name: "Storage", package: "Plenum"),
                 .product(name: "PlenumTesting", package: "Plenum"),
+                .product(name: "Audit", package: "Plenum"),
+                .product(name: "AuditTesting", package: "Plenum"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
