@@ -96,6 +96,39 @@ struct ServeEndToEndTests {
         await service.stop()
     }
 
+    @Test func aRankedChoicePollOfSnapshotVotesRoundTripsThroughExportAndRetally() async throws {
+        let devnet = try Devnet(accounts: 3)
+        let service = try await ServiceHarness(devnet: devnet, channel: "[gating]\nrule = \"anyone\"", webhook: false)
+        try await devnet.mine(4)
+        let created = try PlenumBinary.run([
+            "polls", "create", "--channel", "devnet", "--title", "Pick a colour", "--choices", "Red,Green,Blue", "--system", "ranked-choice",
+            "--duration", "10s", "--config", service.dir.file("plenum.toml"), "--admin", service.adminURL, "--json",
+        ])
+        #expect(created.status == 0, "\(created.stderrText)")
+        let poll = try #require(try JSONParser.parse(created.stdoutText)["key"]?.stringValue)
+        _ = try await service.waitFor("the poll's group") { try await service.group(forKey: poll) }
+        // Members vote with plenum vote (Snapshot `Vote` envelopes), one of them twice; a stranger has no power.
+        let a = devnet.accounts
+        let stranger = PrivateKey.generate()
+        for (key, choice) in [(a[0].key, "2,1,3"), (a[1].key, "1,2,3"), (a[0].key, "3,2,1"), (a[2].key, "2,3,1"), (stranger, "1,2,3")] {
+            let file = service.dir.file("voter-\(key.address.lowercased).key")
+            if !FileManager.default.fileExists(atPath: file) { try KeyFile.write(key, to: file) }
+            let vote = try PlenumBinary.run(["vote", "--proposal", poll, "--choice", choice, "--key", file, "--hub", service.hubURL])
+            #expect(vote.status == (key.address == stranger.address ? 1 : 0), "\(vote.stdoutText) \(vote.stderrText)")
+        }
+        // The poll closes by the wall clock; the bot then tallies, publishes and closes the group.
+        let stored = try await service.waitFor("the poll's result", timeout: .seconds(90)) { () -> SignedResult? in
+            let p = try await service.server.store.proposal(poll)
+            return p?.phase == .closed ? p?.result : nil
+        }
+        #expect(stored.result.system == .rankedChoice && stored.result.voters == 3)
+        let audit = try service.exportAndRetally(key: poll)
+        #expect(audit.status == 0, "plenum retally: \(audit.report.serialized())")
+        #expect(audit.report["result"]?["recomputedDigest"]?.stringValue == stored.digest.description)
+        #expect(audit.report["ballots"] == .number("5"))
+        await service.stop()
+    }
+
     @Test func canceledAndExtendedProposalsAndTheGate() async throws {
         let devnet = try Devnet(accounts: 2)
         let service = try await ServiceHarness(devnet: devnet, webhook: false)
