@@ -158,6 +158,23 @@ struct ServeEndToEndTests {
         #expect(status == 403 && answer["error"]?["code"]?.stringValue == "not-a-member", "\(answer.serialized())")
         let (ok, _) = try await service.post("hello from a member", to: g2, as: devnet.accounts[1].key)
         #expect(ok == 201)
+        let (voted, _) = try await service.post(
+            try ballot(devnet, signer: devnet.accounts[1].key, proposal: extended, support: 0), to: g2, as: devnet.accounts[1].key)
+        #expect(voted == 201)
+        // The extended proposal runs to its new deadline; its export re-tallies to the signed result.
+        let head = try await devnet.setupClient().blockNumber()
+        try await devnet.mine(Int(voteEnd + 30 - min(head, voteEnd + 30)) + 4)
+        let result = try await service.waitFor("the extended proposal's result") { () -> SignedResult? in
+            let p = try await service.server.store.proposal(key(devnet, proposal: extended))
+            return p?.phase == .closed ? p?.result : nil
+        }
+        let audit = try service.exportAndRetally(key: key(devnet, proposal: extended))
+        #expect(audit.status == 0, "plenum retally: \(audit.report.serialized())")
+        #expect(audit.report["result"]?["recomputedDigest"]?.stringValue == result.digest.description)
+        // The canceled proposal has no result: its export re-tallies to a mismatch, never a false match.
+        let canceledAudit = try service.exportAndRetally(key: key(devnet, proposal: canceled))
+        #expect(canceledAudit.status == 1)
+        #expect(canceledAudit.report["verdict"]?.stringValue == "mismatch")
         await service.stop()
     }
 
