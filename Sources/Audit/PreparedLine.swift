@@ -112,7 +112,9 @@ struct PreparationContext: Sendable {
         let signature = json["signature"]?.stringValue.flatMap { try? Signature(hex: $0) }
         let signer = digest.flatMap { d in signature.flatMap { try? $0.recoverAddress(digest: d) } }
         var problem: String?
-        if digest == nil { problem = "typedData is not valid EIP-712 typed data" } else if signature == nil {
+        if digest == nil {
+            problem = "typedData is not valid EIP-712 typed data"
+        } else if signature == nil {
             problem = "signature is missing or not a canonical 65-byte signature"
         }
         return PreparedResult(typedData: typedData, signature: signature, digest: digest, signer: signer, problem: problem)
@@ -196,7 +198,8 @@ struct PreparationContext: Sendable {
         }
         var problems: [(String, String, String)] = []
         guard let t = json["total"]?.stringValue, let total = try? UInt256(decimal: t), let items = json["components"]?.arrayValue else {
-            return PreparedPower(voter: voter, recomputed: nil, problems: [("total and components", "none", "malformed power line")], reads: [])
+            return PreparedPower(
+                voter: voter, recomputed: nil, problems: [("total and components", "none", "malformed power line")], reads: [])
         }
         var reads: [RecordedRead] = []
         var stated: [(path: String, strategy: String, value: UInt256, block: BlockRef?)] = []
@@ -209,7 +212,8 @@ struct PreparationContext: Sendable {
             }
             var block: BlockRef?
             if let b = item["block"] {
-                guard let n = b["number"]?.stringValue.flatMap({ UInt64($0) }), let h = b["hash"]?.stringValue.flatMap({ try? Hash32(hex: $0) })
+                guard let n = b["number"]?.stringValue.flatMap({ UInt64($0) }),
+                    let h = b["hash"]?.stringValue.flatMap({ try? Hash32(hex: $0) })
                 else {
                     problems.append(("a block {number, hash}", b.serialized(), "component \(path): malformed block"))
                     continue

@@ -54,7 +54,9 @@ public enum Retally {
             json["plenum"]?.stringValue == "export"
         else { throw RetallyInputError("\(path) is not a Plenum export (its first line is not {\"plenum\": \"export\", …})") }
         guard case .number(let f)? = json["format"], Int(f) == ExportFormat.format else {
-            throw RetallyInputError("\(path): export format \(json["format"]?.serialized() ?? "missing") is not supported (this plenum reads format \(ExportFormat.format))")
+            throw RetallyInputError(
+                "\(path): export format \(json["format"]?.serialized() ?? "missing") is not supported (this plenum reads format \(ExportFormat.format))"
+            )
         }
         var report = RetallyReport()
         report.workers = options.workers
@@ -75,7 +77,8 @@ public enum Retally {
         var receiptProblems: [RetallyReport.Mismatch] = []
         for (name, document) in options.receipts {
             do { held.append((name, try Receipt(signedDocument: document, signer: options.bot ?? header.bot))) } catch {
-                receiptProblems.append(.init(.heldReceipt, line: 0, expected: "a receipt signed by the bot", found: "\(error)", "receipt \(name)"))
+                receiptProblems.append(
+                    .init(.heldReceipt, line: 0, expected: "a receipt signed by the bot", found: "\(error)", "receipt \(name)"))
             }
         }
         var state = RetallyState(
@@ -85,8 +88,10 @@ public enum Retally {
         state.report.lines = 1
         for problem in receiptProblems { state.report.fail(problem) }
         for r in held where r.receipt.proposal != header.proposal {
-            state.report.fail(.init(.heldReceipt, line: 0, seq: r.receipt.sequence, expected: header.proposal, found: r.receipt.proposal,
-                "receipt \(r.name) is for another proposal"))
+            state.report.fail(
+                .init(
+                    .heldReceipt, line: 0, seq: r.receipt.sequence, expected: header.proposal, found: r.receipt.proposal,
+                    "receipt \(r.name) is for another proposal"))
         }
         let context = PreparationContext(
             header: header, proposal: header.botProposal, validator: VoteValidator(proposal: header.botProposal.proposalContext),
@@ -103,7 +108,8 @@ public enum Retally {
             options.progress?(reader.offset, reader.size)
         }
         state.finish()
-        state.report.seconds = Double((ContinuousClock.now - started).components.attoseconds) / 1e18
+        state.report.seconds =
+            Double((ContinuousClock.now - started).components.attoseconds) / 1e18
             + Double((ContinuousClock.now - started).components.seconds)
         return Outcome(report: state.report, header: header, reads: state.reads)
     }

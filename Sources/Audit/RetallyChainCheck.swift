@@ -38,19 +38,28 @@ public enum RetallyChainCheck {
                 report.pass(.chain)
             } else {
                 mismatch(
-                    "the ProposalCreated log", expected: "log \(created.position.logIndex) of tx \(created.position.transactionHash) in block \(created.position.blockHash)",
+                    "the ProposalCreated log",
+                    expected:
+                        "log \(created.position.logIndex) of tx \(created.position.transactionHash) in block \(created.position.blockHash)",
                     found: log.map { "log \($0.logIndex) of tx \($0.transactionHash)" } ?? "no such log on the node's chain")
             }
             if let id = try? UInt256(decimal: header.proposalId) {
                 let snapshot = try? await client.call(
-                    to: governor, data: try proposalSnapshot.encodeCall([.uint(id)]), at: .hash(created.position.blockHash, requireCanonical: true))
+                    to: governor, data: try proposalSnapshot.encodeCall([.uint(id)]),
+                    at: .hash(created.position.blockHash, requireCanonical: true))
                 let value = snapshot.flatMap { $0.count == 32 ? try? UInt256(bigEndian: $0) : nil }
-                if value == UInt256(header.snapshot) { report.pass(.chain) } else {
-                    mismatch("the governor's proposalSnapshot at the proposal's block", expected: String(header.snapshot), found: value?.description ?? "no answer")
+                if value == UInt256(header.snapshot) {
+                    report.pass(.chain)
+                } else {
+                    mismatch(
+                        "the governor's proposalSnapshot at the proposal's block", expected: String(header.snapshot),
+                        found: value?.description ?? "no answer")
                 }
                 let deadline = try? await client.call(to: governor, data: try proposalDeadline.encodeCall([.uint(id)]), at: .latest)
                 let d = deadline.flatMap { $0.count == 32 ? try? UInt256(bigEndian: $0) : nil }
-                if d == UInt256(header.deadline) { report.pass(.chain) } else {
+                if d == UInt256(header.deadline) {
+                    report.pass(.chain)
+                } else {
                     mismatch("the governor's proposalDeadline", expected: String(header.deadline), found: d?.description ?? "no answer")
                 }
             }
@@ -60,7 +69,9 @@ public enum RetallyChainCheck {
             for pin in [pins.snapshotBlock, pins.checkpointBlock] {
                 let found = try await client.header(.hash(pin.hash, requireCanonical: true))
                 let canonical = try await client.header(.number(pin.number))
-                if found?.number == pin.number, canonical?.hash == pin.hash { report.pass(.chain) } else {
+                if found?.number == pin.number, canonical?.hash == pin.hash {
+                    report.pass(.chain)
+                } else {
                     mismatch("a pinned block", expected: pin.description, found: canonical.map { "#\($0.number) (\($0.hash))" } ?? "none")
                 }
             }
@@ -85,10 +96,15 @@ public enum RetallyChainCheck {
         // The quorum.
         if let pins = header.pins {
             let resolved = try? await header.rules.quorum.resolve(
-                timepoint: UInt256(header.powerBlock ?? header.snapshot), snapshotBlock: pins.snapshotBlock, checkpointBlock: pins.checkpointBlock,
+                timepoint: UInt256(header.powerBlock ?? header.snapshot), snapshotBlock: pins.snapshotBlock,
+                checkpointBlock: pins.checkpointBlock,
                 chain: reader)
-            if let resolved, resolved.amount == header.quorum.amount { report.pass(.chain) } else {
-                mismatch("the quorum", expected: header.quorum.amount?.description ?? "none", found: resolved?.amount?.description ?? "no answer")
+            if let resolved, resolved.amount == header.quorum.amount {
+                report.pass(.chain)
+            } else {
+                mismatch(
+                    "the quorum", expected: header.quorum.amount?.description ?? "none", found: resolved?.amount?.description ?? "no answer"
+                )
             }
         }
         outcome.report = report

@@ -139,13 +139,16 @@ public struct RetallyReport: Sendable {
                 ("bot", bot.map { .string($0.checksummed) } ?? .null), ("lines", .number(String(lines))),
                 ("messages", .number(String(messages))), ("ballots", .number(String(ballots))), ("voters", .number(String(voters))),
                 ("checks", .array(checks)),
-                ("result", .object(
-                    JSONObject([
-                        ("outcome", .string(outcome)), ("choices", .array(choices.map { .string($0) })),
-                        ("scores", .array(scores.map { .string($0) })),
-                        ("recomputedDigest", recomputedDigest.map { .string($0.description) } ?? .null),
-                        ("signedDigest", signedDigest.map { .string($0.description) } ?? .null),
-                    ]))),
+                (
+                    "result",
+                    .object(
+                        JSONObject([
+                            ("outcome", .string(outcome)), ("choices", .array(choices.map { .string($0) })),
+                            ("scores", .array(scores.map { .string($0) })),
+                            ("recomputedDigest", recomputedDigest.map { .string($0.description) } ?? .null),
+                            ("signedDigest", signedDigest.map { .string($0.description) } ?? .null),
+                        ]))
+                ),
                 ("mismatchCount", .number(String(mismatchCount))), ("mismatches", .array(mismatches.map(\.json))),
                 ("notes", .array(notes.map { .string($0) })), ("workers", .number(String(workers))),
                 ("seconds", .number(String(format3(seconds)))),

@@ -66,8 +66,10 @@ struct RetallyState {
 
     mutating func enter(_ next: Section, line: Int, what: String) {
         if next < section {
-            report.fail(.init(.format, line: line, expected: "lines in the order header, power, message, vote-cast, result", found: what,
-                "a \(what) line out of place"))
+            report.fail(
+                .init(
+                    .format, line: line, expected: "lines in the order header, power, message, vote-cast, result", found: what,
+                    "a \(what) line out of place"))
         } else {
             section = next
         }
@@ -76,7 +78,8 @@ struct RetallyState {
     mutating func apply(_ prepared: PreparedLine) {
         report.lines += 1
         if section == .afterResult {
-            report.fail(.init(.format, line: prepared.line, expected: "the result line last", found: "more lines", "a line after the result"))
+            report.fail(
+                .init(.format, line: prepared.line, expected: "the result line last", found: "more lines", "a line after the result"))
             return
         }
         switch prepared {
@@ -145,16 +148,19 @@ struct RetallyState {
                 .logHead,
                 e.hash == header.logHead
                     ? nil
-                    : .init(.logHead, line: line, seq: e.seq, expected: header.logHead.description, found: e.hash.description,
+                    : .init(
+                        .logHead, line: line, seq: e.seq, expected: header.logHead.description, found: e.hash.description,
                         "the entry the tally was taken at has another hash"))
         }
         report.check(
             .messageSignature,
             !m.idValid
-                ? .init(.messageSignature, line: line, seq: e.seq, expected: "id = the ChatMessage's EIP-712 digest", found: e.id.description,
+                ? .init(
+                    .messageSignature, line: line, seq: e.seq, expected: "id = the ChatMessage's EIP-712 digest", found: e.id.description,
                     "the id does not match the message fields")
                 : !m.signerValid
-                    ? .init(.messageSignature, line: line, seq: e.seq, expected: e.sender.checksummed, found: "another signer",
+                    ? .init(
+                        .messageSignature, line: line, seq: e.seq, expected: e.sender.checksummed, found: "another signer",
                         "the signature does not recover to the sender") : nil)
         if e.seq == 1 { checkDescriptor(e, line: line) }
         if m.fromBot {
@@ -171,7 +177,9 @@ struct RetallyState {
         if d?["plenum"]?.stringValue != "proposal" { problems.append("the first message is not the bot's proposal descriptor") }
         func same(_ key: String, _ expected: JSON?) {
             guard let expected else { return }
-            if d?[key] != expected { problems.append("\(key) \(d?[key]?.serialized().prefix(80) ?? "missing") ≠ \(expected.serialized().prefix(80))") }
+            if d?[key] != expected {
+                problems.append("\(key) \(d?[key]?.serialized().prefix(80) ?? "missing") ≠ \(expected.serialized().prefix(80))")
+            }
         }
         if problems.isEmpty {
             same("key", .string(header.proposal))
@@ -194,14 +202,19 @@ struct RetallyState {
         report.check(
             .descriptor,
             problems.isEmpty
-                ? nil : .init(.descriptor, line: line, seq: e.seq, expected: "the header's proposal", found: problems.joined(separator: "; "),
+                ? nil
+                : .init(
+                    .descriptor, line: line, seq: e.seq, expected: "the header's proposal", found: problems.joined(separator: "; "),
                     "the bot's descriptor does not describe the header's proposal"))
     }
 
     mutating func applyBotMessage(_ m: PreparedMessage, line: Int) {
         let e = m.entry
         if let problem = m.receiptProblem {
-            report.fail(.init(.receipt, line: line, seq: e.seq, expected: "a receipt signed by the bot", found: problem, "a bot receipt is not genuine"))
+            report.fail(
+                .init(
+                    .receipt, line: line, seq: e.seq, expected: "a receipt signed by the bot", found: problem,
+                    "a bot receipt is not genuine"))
         } else if let r = m.receipt {
             var problems: [String] = []
             if r.group != header.group || r.proposal != header.proposal || r.chainId != header.chainId {
@@ -209,10 +222,14 @@ struct RetallyState {
             }
             if r.sequence >= e.seq { problems.append("it answers seq \(r.sequence), not an earlier entry") }
             if let expected = pendingReceipts.removeValue(forKey: r.sequence) {
-                if r.logHead != expected.hash { problems.append("logHead \(r.logHead) is not the hash \(expected.hash) of entry \(r.sequence)") }
+                if r.logHead != expected.hash {
+                    problems.append("logHead \(r.logHead) is not the hash \(expected.hash) of entry \(r.sequence)")
+                }
                 if r.ballot != expected.ballot { problems.append("ballot \(r.ballot) is not \(expected.ballot)") }
                 let status = expected.counted ? "counted" : "rejected"
-                if r.status != status || r.reason != expected.reason { problems.append("says \(r.status) \(r.reason), the re-tally \(status) \(expected.reason)") }
+                if r.status != status || r.reason != expected.reason {
+                    problems.append("says \(r.status) \(r.reason), the re-tally \(status) \(expected.reason)")
+                }
                 if r.choice != expected.choice || r.weight != expected.weight {
                     problems.append("choice \(r.choice) weight \(r.weight), the re-tally \(expected.choice) weight \(expected.weight)")
                 }
@@ -222,7 +239,9 @@ struct RetallyState {
             report.check(
                 .receipt,
                 problems.isEmpty
-                    ? nil : .init(.receipt, line: line, seq: e.seq, expected: "the receipt of the re-tallied decision",
+                    ? nil
+                    : .init(
+                        .receipt, line: line, seq: e.seq, expected: "the receipt of the re-tallied decision",
                         found: problems.joined(separator: "; "), "a bot receipt does not match the log"))
         } else if let digest = m.postedResultDigest {
             postedResults.append((line, e.seq, digest))
@@ -242,12 +261,16 @@ struct RetallyState {
         }
         // Compare with the bot's recorded decision.
         if let problem = m.decisionProblem {
-            report.fail(.init(.ballot, line: line, seq: e.seq, expected: "a readable decision", found: problem, "the recorded decision is malformed"))
+            report.fail(
+                .init(
+                    .ballot, line: line, seq: e.seq, expected: "a readable decision", found: problem, "the recorded decision is malformed"))
         } else if let recorded = m.decision {
             compare(decision, recorded, line: line, seq: e.seq)
         } else if inTally {
-            report.fail(.init(.ballot, line: line, seq: e.seq, expected: decision.status.rawValue, found: "no decision",
-                "the bot recorded no decision on a message the tally covers"))
+            report.fail(
+                .init(
+                    .ballot, line: line, seq: e.seq, expected: decision.status.rawValue, found: "no decision",
+                    "the bot recorded no decision on a message the tally covers"))
         } else {
             undecidedAfterTally += 1
         }
@@ -255,14 +278,17 @@ struct RetallyState {
         if m.clockDerived { derivedClocks += 1 }
         if decision.status != .chat {
             pendingReceipts[e.seq] = ExpectedReceipt(
-                hash: e.hash, ballot: decision.ballot ?? .zero, counted: decision.status == .accepted, reason: decision.reason?.rawValue ?? "",
+                hash: e.hash, ballot: decision.ballot ?? .zero, counted: decision.status == .accepted,
+                reason: decision.reason?.rawValue ?? "",
                 choice: decision.status == .accepted ? decision.choice?.serialized() ?? "" : "", weight: decision.weight ?? .zero)
         }
         checkHeld(e.seq, line: line, hash: e.hash, decision: decision, isBallot: m.ballotLike)
         guard inTally else {
             if decision.status == .accepted {
-                report.fail(.init(.ballot, line: line, seq: e.seq, expected: "rejected (after the tally)", found: "accepted",
-                    "a ballot after the tally's last decision would count"))
+                report.fail(
+                    .init(
+                        .ballot, line: line, seq: e.seq, expected: "rejected (after the tally)", found: "accepted",
+                        "a ballot after the tally's last decision would count"))
             }
             return
         }
@@ -327,18 +353,24 @@ struct RetallyState {
             return parts.joined(separator: " ")
         }
         let sameBallot =
-            mine.status == recorded.status && mine.reason == recorded.reason && mine.ballot == recorded.ballot && mine.voter == recorded.voter
+            mine.status == recorded.status && mine.reason == recorded.reason && mine.ballot == recorded.ballot
+            && mine.voter == recorded.voter
             && mine.choice == recorded.choice && mine.time == recorded.time && mine.signature == recorded.signature
         report.check(
             .ballot,
-            sameBallot ? nil : .init(.ballot, line: line, seq: seq, expected: show(mine), found: show(recorded),
-                "the recorded decision is not the one the rules give"))
+            sameBallot
+                ? nil
+                : .init(
+                    .ballot, line: line, seq: seq, expected: show(mine), found: show(recorded),
+                    "the recorded decision is not the one the rules give"))
         if mine.status == .accepted, recorded.status == .accepted {
             report.check(
                 .weight,
                 mine.weight == recorded.weight
                     ? nil
-                    : .init(.weight, line: line, seq: seq, expected: mine.weight?.description ?? "none", found: recorded.weight?.description ?? "none",
+                    : .init(
+                        .weight, line: line, seq: seq, expected: mine.weight?.description ?? "none",
+                        found: recorded.weight?.description ?? "none",
                         "the counted weight is not the voter's power at the snapshot"))
         }
     }
@@ -349,31 +381,45 @@ struct RetallyState {
         let ok = late ? now == header.deadline &+ 1 : now <= header.deadline
         report.check(
             .clock,
-            ok ? nil : .init(.clock, line: line, seq: seq, expected: late ? "deadline + 1 = \(header.deadline &+ 1) (after the close notice)" : "at most the deadline \(header.deadline)",
-                found: String(now), "the intake clock recorded with the ballot"))
+            ok
+                ? nil
+                : .init(
+                    .clock, line: line, seq: seq,
+                    expected: late
+                        ? "deadline + 1 = \(header.deadline &+ 1) (after the close notice)" : "at most the deadline \(header.deadline)",
+                    found: String(now), "the intake clock recorded with the ballot"))
     }
 
     mutating func checkHeld(_ seq: UInt64, line: Int, hash: Hash32, decision: ExportDecision?, isBallot: Bool) {
         guard let receipts = held.removeValue(forKey: seq) else { return }
         for (name, r) in receipts {
             var problems: [String] = []
-            if hash != r.logHead { problems.append("entry \(seq) has hash \(hash), the receipt says \(r.logHead): the receipted ballot is not here") }
+            if hash != r.logHead {
+                problems.append("entry \(seq) has hash \(hash), the receipt says \(r.logHead): the receipted ballot is not here")
+            }
             if let d = decision, isBallot {
-                if r.ballot != .zero, d.ballot != r.ballot { problems.append("the ballot here is \(d.ballot?.description ?? "none"), not \(r.ballot)") }
+                if r.ballot != .zero, d.ballot != r.ballot {
+                    problems.append("the ballot here is \(d.ballot?.description ?? "none"), not \(r.ballot)")
+                }
                 let status = d.status == .accepted ? "counted" : "rejected"
                 if status != r.status || (d.reason?.rawValue ?? "") != r.reason {
                     problems.append("the re-tally decides \(status) \(d.reason?.rawValue ?? ""), the receipt says \(r.status) \(r.reason)")
                 }
                 if d.status == .accepted, (d.choice?.serialized() ?? "") != r.choice || (d.weight ?? .zero) != r.weight {
-                    problems.append("counted with choice \(d.choice?.serialized() ?? "") weight \(d.weight ?? .zero), the receipt says \(r.choice) weight \(r.weight)")
+                    problems.append(
+                        "counted with choice \(d.choice?.serialized() ?? "") weight \(d.weight ?? .zero), the receipt says \(r.choice) weight \(r.weight)"
+                    )
                 }
             } else {
                 problems.append("entry \(seq) is not a member's ballot")
             }
             report.check(
                 .heldReceipt,
-                problems.isEmpty ? nil : .init(.heldReceipt, line: line, seq: seq, expected: "the receipted ballot at seq \(seq)",
-                    found: problems.joined(separator: "; "), "receipt \(name)"))
+                problems.isEmpty
+                    ? nil
+                    : .init(
+                        .heldReceipt, line: line, seq: seq, expected: "the receipted ballot at seq \(seq)",
+                        found: problems.joined(separator: "; "), "receipt \(name)"))
         }
     }
 }

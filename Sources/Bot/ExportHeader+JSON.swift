@@ -76,7 +76,8 @@ extension ExportHeader {
             },
             title: try string("title"), bot: bot, group: try string("group"),
             created: try optional("created") { try ChainEventRecord(json: $0) }, clock: clock, snapshot: try uint("snapshot"),
-            deadline: try uint("deadline"), powerBlock: try optional("powerBlock") { v -> UInt64 in
+            deadline: try uint("deadline"),
+            powerBlock: try optional("powerBlock") { v -> UInt64 in
                 guard let n = v.stringValue.flatMap({ UInt64($0) }) else { throw RulesDecodingError(what: "powerBlock") }
                 return n
             },

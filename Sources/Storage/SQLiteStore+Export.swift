@@ -23,7 +23,8 @@ extension SQLiteStore {
     public func exportableProposals(channel: String? = nil) throws -> [String] {
         try pool.read { db in
             if let channel {
-                return try String.fetchAll(db, sql: "SELECT key FROM bot_proposals WHERE channel = ? ORDER BY created_at, key", arguments: [channel])
+                return try String.fetchAll(
+                    db, sql: "SELECT key FROM bot_proposals WHERE channel = ? ORDER BY created_at, key", arguments: [channel])
             }
             return try String.fetchAll(db, sql: "SELECT key FROM bot_proposals ORDER BY created_at, key")
         }
@@ -67,13 +68,17 @@ extension SQLiteStore {
             let result = try String.fetchOne(db, sql: "SELECT result_json FROM bot_proposals WHERE key = ?", arguments: [key])
                 .map { try TallyResult(json: try JSONParser.parse($0)) }
             let bot = try Data.fetchOne(
-                db, sql: "SELECT m.sender FROM chat_messages m JOIN chat_groups g ON g.ordinal = m.group_ordinal WHERE g.id = ? AND m.seq = 1",
+                db,
+                sql: "SELECT m.sender FROM chat_messages m JOIN chat_groups g ON g.ordinal = m.group_ordinal WHERE g.id = ? AND m.seq = 1",
                 arguments: [group]
             ).map { try Address(bytes: $0) }
-            var head = try chatHead(db, ordinal: try Int64.fetchOne(db, sql: "SELECT ordinal FROM chat_groups WHERE id = ?", arguments: [group]) ?? -1)
+            var head = try chatHead(
+                db, ordinal: try Int64.fetchOne(db, sql: "SELECT ordinal FROM chat_groups WHERE id = ?", arguments: [group]) ?? -1)
             if let result,
                 let seq = try Int64.fetchOne(
-                    db, sql: "SELECT m.seq FROM chat_messages m JOIN chat_groups g ON g.ordinal = m.group_ordinal WHERE g.id = ? AND m.hash = ?",
+                    db,
+                    sql:
+                        "SELECT m.seq FROM chat_messages m JOIN chat_groups g ON g.ordinal = m.group_ordinal WHERE g.id = ? AND m.hash = ?",
                     arguments: [group, Data(result.logHead.bytes)])
             {
                 head = ChainHead(seq: UInt64(seq), hash: result.logHead)
@@ -82,7 +87,9 @@ extension SQLiteStore {
                 tallying: p, bot: bot ?? .zero, quorum: .init(amount: result?.quorum, readValue: nil, readBlock: nil),
                 logHead: (head.seq, head.hash))
             try emit(ExportFormat.headerLine(text: header.text, signature: nil))
-            if let result, let signature { resultLine = ExportFormat.resultLine(typedData: try result.typedDataJSON(), signature: signature) }
+            if let result, let signature {
+                resultLine = ExportFormat.resultLine(typedData: try result.typedDataJSON(), signature: signature)
+            }
         }
         // 2. Every voter's power, with the calls that read it.
         let reader = header.powerReader(chain: UnreachableChain())
@@ -121,7 +128,8 @@ extension SQLiteStore {
                 decision = ExportDecision(
                     status: status, ballot: try (row["v_ballot"] as String?).map { try Hash32(hex: $0) },
                     voter: try (row["v_voter"] as String?).map { try Address($0) },
-                    reason: (row["v_reason"] as String?).flatMap(RejectionReason.init(rawValue:)), detail: row["v_detail"], choice: vote?.choice,
+                    reason: (row["v_reason"] as String?).flatMap(RejectionReason.init(rawValue:)), detail: row["v_detail"],
+                    choice: vote?.choice,
                     weight: vote?.weight, time: vote?.time, signature: vote?.signature,
                     clock: try (row["v_clock"] as String?).map { try IntakeClock(json: try JSONParser.parse($0)) })
             }

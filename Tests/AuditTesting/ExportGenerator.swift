@@ -55,7 +55,8 @@ public enum ExportGenerator {
         let bot = key(c.seed, "bot", 0)
         let keys = (0..<c.voters).map { key(c.seed, "voter", $0) }
         let addresses = keys.map(\.address)
-        let proposalId = UInt256(Keccak256.hash(Array("plenum-bench \(c.seed)".utf8)).bytes.suffix(16).reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
+        let proposalId = UInt256(
+            Keccak256.hash(Array("plenum-bench \(c.seed)".utf8)).bytes.suffix(16).reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
         let group = try GroupID(Keccak256.hash(Array("group \(c.seed)".utf8)).description.dropFirst(2).prefix(32).description)
         let pins = PowerPins(
             snapshotBlock: BlockRef(number: snapshot, hash: Keccak256.hash(Array("block \(snapshot)".utf8))),
@@ -114,17 +115,22 @@ public enum ExportGenerator {
             var receipts: [Receipt] = []
             for (j, b) in made.enumerated() {
                 let n = first + j
-                let clock = IntakeClock(blockNumber: snapshot + 1 + UInt64(n) * (deadline - snapshot - 1) / UInt64(max(c.ballots, 1)), timestamp: 0)
+                let clock = IntakeClock(
+                    blockNumber: snapshot + 1 + UInt64(n) * (deadline - snapshot - 1) / UInt64(max(c.ballots, 1)), timestamp: 0)
                 let seq = chain.head.seq + 1
                 let decision: ExportDecision
                 if b.wrong {
                     decision = ExportDecision(
-                        .failure(VoteRejection(.wrongProposal, "proposalId \(proposalId + 1) is not proposal \(proposalId)", id: b.id, voter: addresses[b.voter])),
+                        .failure(
+                            VoteRejection(
+                                .wrongProposal, "proposalId \(proposalId + 1) is not proposal \(proposalId)", id: b.id,
+                                voter: addresses[b.voter])),
                         clock: clock)
                     rejected.append(.init(id: b.id, reason: .wrongProposal))
                 } else {
                     let vote = AcceptedVote(
-                        id: b.id, voter: addresses[b.voter], kind: "oz-ballot", choice: validatorChoice(b.support), weight: weight(b.voter), time: seq,
+                        id: b.id, voter: addresses[b.voter], kind: "oz-ballot", choice: validatorChoice(b.support), weight: weight(b.voter),
+                        time: seq,
                         signature: .ecdsa)
                     switch ledger.record(vote) {
                     case .counted: break
@@ -139,7 +145,8 @@ public enum ExportGenerator {
                     Receipt(
                         proposal: proposal.key, ballot: b.id, group: group.rawValue, sequence: entry.seq, logHead: entry.hash,
                         status: b.wrong ? "rejected" : "counted", reason: b.wrong ? "wrong-proposal" : "",
-                        choice: b.wrong ? "" : validatorChoice(b.support).serialized(), weight: b.wrong ? .zero : weight(b.voter), chainId: chainId))
+                        choice: b.wrong ? "" : validatorChoice(b.support).serialized(), weight: b.wrong ? .zero : weight(b.voter),
+                        chainId: chainId))
             }
             // 3. The batch's receipts, signed by the bot in parallel, then linked.
             let toSign = receipts
@@ -195,7 +202,8 @@ public enum ExportGenerator {
         let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0
         let elapsed = ContinuousClock.now - started
         return Summary(
-            ballots: c.ballots, voters: seen.count, messages: messages, bytes: bytes ?? 0, resultDigest: try result.digest(), bot: bot.address,
+            ballots: c.ballots, voters: seen.count, messages: messages, bytes: bytes ?? 0, resultDigest: try result.digest(),
+            bot: bot.address,
             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 

@@ -65,14 +65,17 @@ final class AuditFixture: Sendable {
             try await service.server.store.proposal(key)?.phase == .closed ? true : nil
         }
         var receipts: [UInt64: String] = [:]
-        for seq in sequences.values where seq != sequences["chat"] { receipts[seq] = try await service.receiptDocument(group, sequence: seq) }
+        for seq in sequences.values where seq != sequences["chat"] {
+            receipts[seq] = try await service.receiptDocument(group, sequence: seq)
+        }
         let file = service.dir.file("fixture.jsonl")
         let exported = try PlenumBinary.run(["export", "--proposal", key, "--out", file, "--config", service.dir.file("plenum.toml")])
         guard exported.status == 0 else { throw OracleError("plenum export: \(exported.stderrText)") }
         await service.stop()
         let text = try String(contentsOfFile: file, encoding: .utf8)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
-        return AuditFixture(dir: try TemporaryDirectory(), lines: lines, bot: service.botKey.address, receipts: receipts, sequences: sequences)
+        return AuditFixture(
+            dir: try TemporaryDirectory(), lines: lines, bot: service.botKey.address, receipts: receipts, sequences: sequences)
     }
 
     // MARK: working on copies

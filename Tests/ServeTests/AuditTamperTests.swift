@@ -151,11 +151,14 @@ struct AuditTamperTests {
         // Each of these would change how ballots are judged or counted.
         let changes: [(String, (inout JSONObject) -> Void)] = [
             ("deadline", { $0["deadline"] = .string(String(UInt64($0["deadline"]!.stringValue!)! + 100)) }),
-            ("choices", { h in
-                var rules = h["rules"]!.objectValue!
-                rules["voteChange"] = "first-vote-is-final"
-                h["rules"] = .object(rules)
-            }),
+            (
+                "choices",
+                { h in
+                    var rules = h["rules"]!.objectValue!
+                    rules["voteChange"] = "first-vote-is-final"
+                    h["rules"] = .object(rules)
+                }
+            ),
             ("quorum", { $0["quorum"] = ["amount": "1", "readValue": .null, "readBlock": .null] }),
             ("decidedThrough", { $0["decidedThrough"] = "3" }),
         ]

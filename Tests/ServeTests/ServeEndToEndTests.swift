@@ -77,7 +77,8 @@ struct ServeEndToEndTests {
         // The audit round trip: the export re-tallies offline to the same signed result, and the
         // receipt a voter holds checks out against it.
         let held = service.dir.file("a0-receipt.json")
-        try await service.receiptDocument(group, sequence: try #require(sequences["a0 for"])).write(toFile: held, atomically: true, encoding: .utf8)
+        try await service.receiptDocument(group, sequence: try #require(sequences["a0 for"])).write(
+            toFile: held, atomically: true, encoding: .utf8)
         let audit = try service.exportAndRetally(key: key(devnet, proposal: id), receipts: [held])
         #expect(audit.status == 0, "plenum retally: \(audit.report.serialized())")
         #expect(audit.report["verdict"]?.stringValue == "match")
@@ -101,7 +102,8 @@ struct ServeEndToEndTests {
         let service = try await ServiceHarness(devnet: devnet, channel: "[gating]\nrule = \"anyone\"", webhook: false)
         try await devnet.mine(4)
         let created = try PlenumBinary.run([
-            "polls", "create", "--channel", "devnet", "--title", "Pick a colour", "--choices", "Red,Green,Blue", "--system", "ranked-choice",
+            "polls", "create", "--channel", "devnet", "--title", "Pick a colour", "--choices", "Red,Green,Blue", "--system",
+            "ranked-choice",
             "--duration", "10s", "--config", service.dir.file("plenum.toml"), "--admin", service.adminURL, "--json",
         ])
         #expect(created.status == 0, "\(created.stderrText)")

@@ -221,7 +221,8 @@ extension ServiceHarness {
     /// Exports a proposal with `plenum export` (the database read-only beside the running service)
     /// and re-tallies the file with `plenum retally --json`, pinning the bot's address; returns the
     /// export's path, the exit status and the report.
-    func exportAndRetally(key: String, receipts: [String] = [], extra: [String] = []) throws -> (file: String, status: Int32, report: JSON) {
+    func exportAndRetally(key: String, receipts: [String] = [], extra: [String] = []) throws -> (file: String, status: Int32, report: JSON)
+    {
         let file = dir.file("export-\(UUID().uuidString).jsonl")
         let exported = try PlenumBinary.run(["export", "--proposal", key, "--out", file, "--config", dir.file("plenum.toml")])
         guard exported.status == 0 else { throw OracleError("plenum export failed (\(exported.status)): \(exported.stderrText)") }

@@ -49,7 +49,9 @@ enum RetallyBenchmark {
         let ballotRate = Double(r.ballots) / r.seconds
         print("## Re-tally (release build, \(workers) worker(s))\n")
         print("verdict: \(r.isMatch ? "match" : "MISMATCH (\(r.mismatchCount))"); digest \(r.recomputedDigest?.description ?? "none")\n")
-        print("| ballots | messages | time | ballots/s | signatures recovered | signatures/s | raw recovery × \(workers) | ratio | peak RSS |")
+        print(
+            "| ballots | messages | time | ballots/s | signatures recovered | signatures/s | raw recovery × \(workers) | ratio | peak RSS |"
+        )
         print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         print(
             "| \(r.ballots) | \(r.messages) | \(format(r.seconds, decimals: 1)) s | \(format(ballotRate)) | \(signatures) (\(format(perBallot, decimals: 2)) per ballot) | \(format(sigRate)) | \(format(limit))/s | **\(format(100 * sigRate / limit, decimals: 1))%** | \(format(peakMB)) MB |"
