@@ -10,7 +10,7 @@ public struct ExportDecision: Hashable, Sendable {
     public let voter: Address?
     /// The rejection reason, for rejected ballots.
     public let reason: RejectionReason?
-    /// The bot's sentence about a rejection (informative: not compared by the re-tally).
+    /// The bot's sentence about a rejection (the validator's, deterministic: compared by the re-tally).
     public let detail: String?
     /// For accepted ballots: the choice (canonical JSON), the weight, the ordering time and how the
     /// signature was verified.

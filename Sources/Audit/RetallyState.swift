@@ -350,12 +350,14 @@ struct RetallyState {
             if let v = d.voter { parts.append("voter \(v)") }
             if let c = d.choice { parts.append("choice \(c.serialized())") }
             if let t = d.time { parts.append("time \(t)") }
+            if let detail = d.detail { parts.append("(\(detail))") }
             return parts.joined(separator: " ")
         }
         let sameBallot =
             mine.status == recorded.status && mine.reason == recorded.reason && mine.ballot == recorded.ballot
             && mine.voter == recorded.voter
             && mine.choice == recorded.choice && mine.time == recorded.time && mine.signature == recorded.signature
+            && mine.detail == recorded.detail
         report.check(
             .ballot,
             sameBallot
