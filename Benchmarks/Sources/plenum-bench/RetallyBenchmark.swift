@@ -39,7 +39,7 @@ enum RetallyBenchmark {
         let outcome = try await Retally.run(path: file, options: Retally.Options(workers: workers))
         let r = outcome.report
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
         let peakMB = Double(usage.ru_maxrss) / 1024
         // Recoveries made: every message's chat signature, every ballot's, every receipt's, the result's and the header's.
         let signatures = (r.counts[.messageSignature]?.checked ?? 0) + r.ballots + (r.counts[.receipt]?.checked ?? 0) + 2
