@@ -14,10 +14,14 @@ enum PreparedLine: Sendable {
     case voteCast(line: Int, problem: String?)
     case result(line: Int, PreparedResult)
     case header(line: Int)
+    /// A power line parsed, still to be evaluated (asynchronously, by the power strategy).
+    case pendingPower(line: Int, JSON)
 
     var line: Int {
         switch self {
-        case .unreadable(let l, _, _), .power(let l, _), .message(let l, _), .voteCast(let l, _), .result(let l, _), .header(let l): l
+        case .unreadable(let l, _, _), .power(let l, _), .message(let l, _), .voteCast(let l, _), .result(let l, _), .header(let l),
+            .pendingPower(let l, _):
+            l
         }
     }
 }
@@ -84,7 +88,8 @@ struct PreparationContext: Sendable {
 
     static let lineLimits = JSONParser.Limits(maxBytes: 8 << 20, maxDepth: 64)
 
-    func prepare(_ line: LineReader.Line) async -> PreparedLine {
+    /// Everything but the power strategy's evaluation, which `finishPower` does.
+    func prepare(_ line: LineReader.Line) -> PreparedLine {
         let number = line.number
         let json: JSON
         do { json = try JSONParser(limits: Self.lineLimits).parse(line.bytes) } catch {
@@ -93,7 +98,7 @@ struct PreparationContext: Sendable {
         if json["plenum"] != nil { return .header(line: number) }
         switch json["type"]?.stringValue {
         case "message": return prepareMessage(json, line: number)
-        case "power": return .power(line: number, await preparePower(json))
+        case "power": return .pendingPower(line: number, json)
         case "vote-cast":
             guard let event = json["event"], (try? ChainEventRecord(json: event)) != nil else {
                 return .voteCast(line: number, problem: "the event is not a readable chain event record")

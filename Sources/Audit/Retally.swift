@@ -114,29 +114,14 @@ public enum Retally {
         return Outcome(report: state.report, header: header, reads: state.reads)
     }
 
-    /// Prepares a batch on `workers` tasks, each a contiguous slice; results in line order.
+    /// Prepares a batch on `workers` threads (outside the cooperative pool), each a contiguous
+    /// slice; then evaluates power lines' strategies. Results in line order.
     static func prepare(_ batch: [LineReader.Line], context: PreparationContext, workers: Int) async -> [PreparedLine] {
-        if workers == 1 {
-            var out: [PreparedLine] = []
-            out.reserveCapacity(batch.count)
-            for line in batch { out.append(await context.prepare(line)) }
-            return out
+        var prepared = await ParallelWork.map(batch.count, workers: workers) { context.prepare(batch[$0]) }
+        for (i, line) in prepared.enumerated() {
+            if case .pendingPower(let number, let json) = line { prepared[i] = .power(line: number, await context.preparePower(json)) }
         }
-        let size = (batch.count + workers - 1) / workers
-        return await withTaskGroup(of: (Int, [PreparedLine]).self) { group in
-            for (index, start) in stride(from: 0, to: batch.count, by: size).enumerated() {
-                let slice = Array(batch[start..<min(start + size, batch.count)])
-                group.addTask {
-                    var out: [PreparedLine] = []
-                    out.reserveCapacity(slice.count)
-                    for line in slice { out.append(await context.prepare(line)) }
-                    return (index, out)
-                }
-            }
-            var parts: [(Int, [PreparedLine])] = []
-            for await part in group { parts.append(part) }
-            return parts.sorted { $0.0 < $1.0 }.flatMap(\.1)
-        }
+        return prepared
     }
 }
 

@@ -85,6 +85,8 @@ struct RetallyState {
         switch prepared {
         case .header(let line):
             report.fail(.init(.format, line: line, expected: "one header line", found: "another", "a second header line"))
+        case .pendingPower(let line, _):
+            report.fail(.init(.power, line: line, "a power line was not evaluated"))
         case .unreadable(let line, let seq, let why):
             report.fail(.init(.format, line: line, seq: seq, why))
         case .power(let line, let p):

@@ -276,17 +276,9 @@ public enum ExportGenerator {
         return z ^ (z >> 31)
     }
 
-    /// `body(0..<count)` on `workers` tasks, results in order.
+    /// `body(0..<count)` on `workers` threads outside the cooperative pool, results in order.
     static func parallel<T: Sendable>(_ count: Int, workers: Int, _ body: @escaping @Sendable (Int) -> T) async -> [T] {
-        let size = max(1, (count + workers - 1) / max(1, workers))
-        return await withTaskGroup(of: (Int, [T]).self) { group in
-            for (index, start) in stride(from: 0, to: count, by: size).enumerated() {
-                group.addTask { (index, (start..<min(start + size, count)).map(body)) }
-            }
-            var parts: [(Int, [T])] = []
-            for await part in group { parts.append(part) }
-            return parts.sorted { $0.0 < $1.0 }.flatMap(\.1)
-        }
+        await ParallelWork.map(count, workers: workers, body)
     }
 }
 
