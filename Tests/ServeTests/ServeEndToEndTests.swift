@@ -85,6 +85,11 @@ struct ServeEndToEndTests {
         #expect(audit.report["result"]?["signedDigest"]?.stringValue == stored.digest.description)
         #expect(audit.report["result"]?["recomputedDigest"]?.stringValue == stored.digest.description)
         #expect(audit.report["ballots"] == .number("6"))
+        // With --rpc the proposal's log, snapshot, deadline, pinned blocks, every power and the quorum are re-read.
+        let online = try service.retally(audit.file, extra: ["--rpc", devnet.rpcURL])
+        #expect(online.status == 0, "plenum retally --rpc: \(online.report.serialized()) \(online.stderr)")
+        let chainChecks = online.report["checks"]?.arrayValue?.first { $0["check"]?.stringValue == "chain" }
+        #expect(chainChecks?["checked"] == .number("11") && chainChecks?["failed"] == .number("0"), "\(chainChecks?.serialized() ?? "none")")
         let deliveries = try await service.waitFor("the webhook") { () -> [WebhookReceiver.Delivery]? in
             let d = await service.webhooks.deliveries
             return d.isEmpty ? nil : d
@@ -177,6 +182,17 @@ struct ServeEndToEndTests {
         let canceledAudit = try service.exportAndRetally(key: key(devnet, proposal: canceled))
         #expect(canceledAudit.status == 1)
         #expect(canceledAudit.report["verdict"]?.stringValue == "mismatch")
+        // Archival: one file per proposal, named after its key, for all proposals or one channel's.
+        for selection in [["--all"], ["--channel", "devnet"]] {
+            let folder = service.dir.file("archive-\(selection.count)")
+            let archived = try PlenumBinary.run(["export"] + selection + ["--out", folder, "--config", service.dir.file("plenum.toml")])
+            #expect(archived.status == 0, "\(archived.stderrText)")
+            let files = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+            #expect(files.count == 2 && files.allSatisfy { $0.hasPrefix("gov-\(devnet.chainId)-") && $0.hasSuffix(".jsonl") }, "\(files)")
+            let extendedFile = "gov-\(devnet.chainId)-\(devnet.governor.lowercased)-\(extended).jsonl"
+            #expect(files.contains(extendedFile))
+            #expect(try service.retally(folder + "/" + extendedFile).status == 0)
+        }
         await service.stop()
     }
 
