@@ -83,8 +83,11 @@ extension SQLiteStore {
             {
                 head = ChainHead(seq: UInt64(seq), hash: result.logHead)
             }
+            // The tally covered the decisions up to its log head (no more is known of that moment).
+            var tallied = p
+            tallied.processedSeq = min(p.processedSeq, head.seq)
             header = ExportHeader(
-                tallying: p, bot: bot ?? .zero, quorum: .init(amount: result?.quorum, readValue: nil, readBlock: nil),
+                tallying: tallied, bot: bot ?? .zero, quorum: .init(amount: result?.quorum, readValue: nil, readBlock: nil),
                 logHead: (head.seq, head.hash))
             try emit(ExportFormat.headerLine(text: header.text, signature: nil))
             if let result, let signature {
