@@ -19,6 +19,10 @@ let package = Package(
         .library(name: "ChainWatch", targets: ["ChainWatch"]),
         .library(name: "Chat", targets: ["Chat"]),
         .library(name: "Storage", targets: ["Storage"]),
+        .library(name: "Audit", targets: ["Audit"]),
+        .library(name: "AuditTesting", targets: ["AuditTesting"]),
+        .library(name: "Bot", targets: ["Bot"]),
+        .library(name: "Chat", targets: ["Chat"]),
         .library(name: "PlenumTesting", targets: ["PlenumTesting"]),
     ],
     dependencies: [
@@ -100,8 +104,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "Audit",
+            dependencies: ["Ethereum", "Governance", "ChainWatch", "Chat", "Bot", "EthereumRPC"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "Storage",
             dependencies: [
+                "Audit",
                 "Ethereum",
                 "ChainWatch",
                 "Bot",
@@ -132,6 +142,7 @@ let package = Package(
                 "Storage",
                 "Chat",
                 "Bot",
+                "Audit",
                 "PlenumService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -145,6 +156,12 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             path: "Tests/PlenumTesting",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "AuditTesting",
+            dependencies: ["Audit", "Bot", "Chat", "Ethereum", "Governance"],
+            path: "Tests/AuditTesting",
             swiftSettings: strict
         ),
         .target(
@@ -210,7 +227,7 @@ let package = Package(
         .testTarget(
             name: "ServeTests",
             dependencies: [
-                "PlenumService", "Bot", "Chat", "ChainWatch", "Governance", "Storage", "Ethereum", "EthereumRPC", "PlenumTesting",
+                "Audit", "PlenumService", "Bot", "Chat", "ChainWatch", "Governance", "Storage", "Ethereum", "EthereumRPC", "PlenumTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
@@ -237,6 +254,11 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AuditTests",
+            dependencies: ["Audit", "AuditTesting", "Bot", "Ethereum", "Governance", "PlenumTesting"],
             swiftSettings: strict
         ),
         .testTarget(

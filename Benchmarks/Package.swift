@@ -25,6 +25,8 @@ let package = Package(
                 .product(name: "Chat", package: "Plenum"),
                 .product(name: "Governance", package: "Plenum"),
                 .product(name: "PlenumTesting", package: "Plenum"),
+                .product(name: "Audit", package: "Plenum"),
+                .product(name: "AuditTesting", package: "Plenum"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),

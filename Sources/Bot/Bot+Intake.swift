@@ -24,8 +24,8 @@ extension Bot {
         // First every check that needs no IO, then one voting-power read for the whole batch.
         enum Step {
             case chat(BotMessage)
-            case decided(BotMessage, Result<AcceptedVote, VoteRejection>)
-            case checked(BotMessage, CheckedBallot)
+            case decided(BotMessage, Result<AcceptedVote, VoteRejection>, IntakeClock)
+            case checked(BotMessage, CheckedBallot, IntakeClock)
         }
         var steps: [Step] = []
         for message in messages {
@@ -36,29 +36,29 @@ extension Bot {
             }
             // Ballots after the bot's closing notice are late, whatever the chain says.
             let at = p.closeSeq.map { message.seq > $0 } == true ? p.deadline &+ 1 : now
-            let validation = ValidationContext(
+            let clock = IntakeClock(
                 blockNumber: p.clock == .blockNumber ? at : head.number,
-                timestamp: p.clock == .timestamp ? at : (p.kind == .poll ? self.now() / 1000 : head.timestamp),
-                // Governor ballots carry no signed time: they are ordered by their place in the group's log.
-                receivedAt: p.kind == .governor ? message.seq : message.receivedAt / 1000, seenIDs: seen)
+                timestamp: p.clock == .timestamp ? at : (p.kind == .poll ? self.now() / 1000 : head.timestamp))
+            // Governor ballots carry no signed time: they are ordered by their place in the group's log.
+            let validation = p.validationContext(clock: clock, seq: message.seq, receivedAt: message.receivedAt, seen: seen)
             switch validator.check(Array(message.body.utf8), context: validation) {
             case .failure(let rejection):
-                steps.append(.decided(message, .failure(rejection)))
+                steps.append(.decided(message, .failure(rejection), clock))
                 if let id = rejection.id { seen.insert(id) }
             case .success(let checked):
                 seen.insert(checked.id)
                 if pins == nil {
                     steps.append(
                         .decided(
-                            message, .failure(VoteRejection(.windowNotOpen, "voting has not opened", id: checked.id, voter: checked.voter)))
-                    )
+                            message, .failure(VoteRejection(.windowNotOpen, "voting has not opened", id: checked.id, voter: checked.voter)),
+                            clock))
                 } else {
-                    steps.append(.checked(message, checked))
+                    steps.append(.checked(message, checked, clock))
                 }
             }
         }
         var power: [Address: VotingPowerRecord] = [:]
-        let voters = steps.compactMap { step -> Address? in if case .checked(_, let c) = step { c.voter } else { nil } }
+        let voters = steps.compactMap { step -> Address? in if case .checked(_, let c, _) = step { c.voter } else { nil } }
         if let pins, !voters.isEmpty {
             for record in try await chain.votingPower(of: voters, for: p, pins: pins) { power[record.voter] = record }
         }
@@ -72,9 +72,9 @@ extension Bot {
                         ballotId: nil,
                         voter: nil, reason: nil, detail: nil, vote: nil, receipt: nil))
                 statistics.chatMessages += 1
-            case .decided(let message, let outcome):
-                records.append(try record(for: message, outcome: outcome, proposal: p, group: group))
-            case .checked(let message, let checked):
+            case .decided(let message, let outcome, let clock):
+                records.append(try record(for: message, outcome: outcome, proposal: p, group: group, clock: clock))
+            case .checked(let message, let checked, let clock):
                 var contractValid: Bool?
                 if case .needsContractCheck = checked.signature, let pins {
                     contractValid = try await chain.isValidSignature(
@@ -87,7 +87,11 @@ extension Bot {
                     case .refused(let rejection), .duplicate(let rejection): outcome = .failure(rejection)
                     }
                 }
-                records.append(try record(for: message, outcome: outcome, proposal: p, group: group))
+                // A rejection for want of power keeps the reading that showed it.
+                let reading = power[checked.voter]
+                var kept: VotingPowerRecord?
+                if case .failure(let r) = outcome, r.reason == .noVotingPower { kept = reading }
+                records.append(try record(for: message, outcome: outcome, proposal: p, group: group, clock: clock, power: kept))
             }
         }
         let last = messages.last!.seq
@@ -97,7 +101,8 @@ extension Bot {
     }
 
     func record(
-        for message: BotMessage, outcome: Result<AcceptedVote, VoteRejection>, proposal p: BotProposal, group: String
+        for message: BotMessage, outcome: Result<AcceptedVote, VoteRejection>, proposal p: BotProposal, group: String,
+        clock: IntakeClock? = nil, power: VotingPowerRecord? = nil
     ) throws -> VoteRecord {
         switch outcome {
         case .success(let vote):
@@ -108,7 +113,7 @@ extension Bot {
             return VoteRecord(
                 proposalKey: p.key, seq: message.seq, messageHash: message.hash, sender: message.sender, status: .accepted,
                 ballotId: vote.id,
-                voter: vote.voter, reason: nil, detail: nil, vote: vote, receipt: receipt)
+                voter: vote.voter, reason: nil, detail: nil, vote: vote, receipt: receipt, clock: clock)
         case .failure(let rejection):
             statistics.rejected[rejection.reason.rawValue, default: 0] += 1
             let receipt = Receipt(
@@ -118,7 +123,7 @@ extension Bot {
             return VoteRecord(
                 proposalKey: p.key, seq: message.seq, messageHash: message.hash, sender: message.sender, status: .rejected,
                 ballotId: rejection.id, voter: rejection.voter, reason: rejection.reason, detail: rejection.detail, vote: nil,
-                receipt: receipt)
+                receipt: receipt, clock: clock, power: power)
         }
     }
 
@@ -155,26 +160,12 @@ extension Bot {
     }
 
     /// What the validator needs to know about the proposal.
-    func context(_ p: BotProposal) -> ProposalContext {
-        let rules = (try? p.rules.tallyRules(quorum: nil)) ?? (try! TallyRules(system: .basic, choices: VotingSystem.basicChoices))
-        switch p.kind {
-        case .governor:
-            return ProposalContext(
-                governor: .init(
-                    chainId: UInt256(p.chainId), governor: p.governor!, name: p.governorName ?? "",
-                    proposalId: (try? UInt256(decimal: p.proposalId)) ?? .zero),
-                rules: rules, window: p.window, pinnedBlock: p.pins?.checkpointBlock)
-        case .poll:
-            return ProposalContext(
-                snapshot: .init(space: p.channel, proposal: p.proposalId), rules: rules, window: p.window,
-                pinnedBlock: p.pins?.checkpointBlock)
-        }
-    }
+    func context(_ p: BotProposal) -> ProposalContext { p.proposalContext }
 }
 
 /// Tells ballot attempts from ordinary chat: a JSON object carrying a signature.
-enum BallotDetection {
-    static func looksLikeBallot(_ body: String) -> Bool {
+public enum BallotDetection {
+    public static func looksLikeBallot(_ body: String) -> Bool {
         guard body.first == "{" || body.drop(while: { $0.isWhitespace }).first == "{" else { return false }
         // A malformed JSON object is treated as a ballot attempt, so it is rejected with a reason.
         guard let json = try? JSONParser.parse(body, limits: .init(maxBytes: 64 * 1024, maxDepth: 16)) else { return true }

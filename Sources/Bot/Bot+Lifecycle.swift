@@ -72,7 +72,7 @@ extension Bot {
             guard let closeSeq = p.closeSeq, p.processedSeq >= closeSeq - 1 else { return busy }
             if p.result == nil {
                 guard let pins = try await pins(&p) else { return busy }
-                p.result = try await tally(p, pins: pins)
+                (p.result, p.exportAnchor) = try await tally(p, pins: pins)
                 try await store.updateProposal(p)
                 busy = true
             }

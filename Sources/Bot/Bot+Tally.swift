@@ -3,7 +3,7 @@ import Governance
 
 extension Bot {
     /// Counts the proposal's accepted ballots under its rules and signs the result.
-    func tally(_ p: BotProposal, pins: PowerPins) async throws -> SignedResult {
+    func tally(_ p: BotProposal, pins: PowerPins) async throws -> (SignedResult, ExportAnchor) {
         let started = ContinuousClock.now
         let records = try await store.votes(p.key).sorted { $0.seq < $1.seq }
         var ledger = VoteLedger(rule: p.rules.voteChange)
@@ -37,6 +37,9 @@ extension Bot {
         statistics.lastTallyMilliseconds =
             Double((ContinuousClock.now - started).components.attoseconds) / 1e15
             + Double((ContinuousClock.now - started).components.seconds) * 1000
-        return SignedResult(result: result, signature: signature, digest: digest)
+        // The header an export of this proposal starts with, signed with the result it heads.
+        let header = ExportHeader(tallying: p, bot: configuration.key.address, quorum: quorum, logHead: head)
+        let anchor = try ExportAnchor.sign(header: header, result: result, key: configuration.key)
+        return (SignedResult(result: result, signature: signature, digest: digest), anchor)
     }
 }

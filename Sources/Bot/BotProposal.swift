@@ -68,6 +68,9 @@ public struct BotProposal: Hashable, Sendable {
     public var pins: PowerPins?
     /// The published result and the bot's signature over its EIP-712 digest.
     public var result: SignedResult?
+    /// The bot's signature binding the export header to the result (made with the result; nil for
+    /// results tallied before exports were anchored).
+    public var exportAnchor: ExportAnchor?
     public var resultPosted = false
     /// Milliseconds since the epoch when the bot first saw the proposal.
     public let createdAt: UInt64

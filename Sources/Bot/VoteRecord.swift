@@ -25,10 +25,17 @@ public struct VoteRecord: Hashable, Sendable {
     /// The receipt posted in reply (nil for chat messages), and whether it was posted.
     public let receipt: Receipt?
     public var receiptPosted: Bool
+    /// For ballot attempts: the chain clock the checks were made against (nil in records made
+    /// before it was kept).
+    public let clock: IntakeClock?
+    /// For a ballot rejected after its voter's power was read (`no-voting-power`): that reading.
+    /// Accepted ballots carry theirs in `vote.power`.
+    public let power: VotingPowerRecord?
 
     public init(
         proposalKey: String, seq: UInt64, messageHash: Hash32, sender: Address, status: Status, ballotId: Hash32?, voter: Address?,
-        reason: RejectionReason?, detail: String?, vote: AcceptedVote?, receipt: Receipt?, receiptPosted: Bool = false
+        reason: RejectionReason?, detail: String?, vote: AcceptedVote?, receipt: Receipt?, receiptPosted: Bool = false,
+        clock: IntakeClock? = nil, power: VotingPowerRecord? = nil
     ) {
         self.proposalKey = proposalKey
         self.seq = seq
@@ -42,5 +49,7 @@ public struct VoteRecord: Hashable, Sendable {
         self.vote = vote
         self.receipt = receipt
         self.receiptPosted = receiptPosted
+        self.clock = clock
+        self.power = power
     }
 }

@@ -75,6 +75,20 @@ extension Migrations {
                 at INTEGER NOT NULL
             );
             """
-        )
+        ),
+        (
+            // What exports need beyond the first schema: the clock each ballot was judged by, the power
+            // reading behind a no-voting-power rejection, and the bot's signature binding the export
+            // header to the result. Rows from before stay as they were (the columns are NULL there).
+            "2026-12-01-bot-audit",
+            """
+            ALTER TABLE bot_votes ADD COLUMN clock_json TEXT;
+            ALTER TABLE bot_votes ADD COLUMN power_json TEXT;
+            CREATE TRIGGER bot_votes_audit_fixed BEFORE UPDATE ON bot_votes
+            WHEN NEW.clock_json IS NOT OLD.clock_json OR NEW.power_json IS NOT OLD.power_json
+            BEGIN SELECT RAISE(ABORT, 'a recorded decision cannot change'); END;
+            ALTER TABLE bot_proposals ADD COLUMN export_anchor_json TEXT;
+            """
+        ),
     ]
 }

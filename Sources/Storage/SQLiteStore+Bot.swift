@@ -40,7 +40,7 @@ extension SQLiteStore: BotStore {
             sql: """
                 UPDATE bot_proposals SET deadline = ?, phase = ?, group_id = ?, processed_seq = ?, close_seq = ?, announced = ?,
                     reminders_sent = ?, announced_deadline = ?, pending_notice = ?, pins_json = ?, result_json = ?, result_signature = ?,
-                    result_digest = ?, result_posted = ?, updated_at = ?
+                    result_digest = ?, result_posted = ?, export_anchor_json = ?, updated_at = ?
                 WHERE key = ?
                 """,
             arguments: [
@@ -48,7 +48,7 @@ extension SQLiteStore: BotStore {
                 JSON.array(p.remindersSent.sorted().map { .number(String($0)) }).serialized(),
                 p.announcedDeadline.map { Int64(bitPattern: $0) },
                 p.pendingNotice, p.pins?.json.serialized(), resultJSON, p.result?.signature.description, p.result?.digest.description,
-                p.resultPosted, Int64(WallClock.milliseconds()), p.key,
+                p.resultPosted, p.exportAnchor?.json.serialized(), Int64(WallClock.milliseconds()), p.key,
             ])
     }
 
@@ -100,6 +100,7 @@ extension SQLiteStore: BotStore {
                 result: try TallyResult(json: try JSONParser.parse(r)), signature: try Signature(hex: s), digest: try Hash32(hex: d))
         }
         p.resultPosted = row["result_posted"]
+        p.exportAnchor = try (row["export_anchor_json"] as String?).map { try ExportAnchor(json: try JSONParser.parse($0)) }
         return p
     }
 
@@ -108,14 +109,14 @@ extension SQLiteStore: BotStore {
             for r in records {
                 try db.execute(
                     sql: """
-                        INSERT INTO bot_votes (proposal_key, seq, message_hash, sender, status, ballot_id, voter, reason, detail, vote_json, receipt_json, receipt_posted)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
+                        INSERT INTO bot_votes (proposal_key, seq, message_hash, sender, status, ballot_id, voter, reason, detail, vote_json, receipt_json, receipt_posted, clock_json, power_json)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)
                         """,
                     arguments: [
                         r.proposalKey, Int64(r.seq), r.messageHash.description, r.sender.checksummed, r.status.rawValue,
                         r.ballotId?.description,
                         r.voter?.checksummed, r.reason?.rawValue, r.detail, r.vote?.json.serialized(),
-                        r.receipt.map { $0.typedDataJSON.serialized() },
+                        r.receipt.map { $0.typedDataJSON.serialized() }, r.clock?.json.serialized(), r.power?.json.serialized(),
                     ])
             }
             try db.execute(
@@ -162,7 +163,9 @@ extension SQLiteStore: BotStore {
             reason: (row["reason"] as String?).flatMap(RejectionReason.init(rawValue:)), detail: row["detail"],
             vote: try (row["vote_json"] as String?).map { try AcceptedVote(json: try JSONParser.parse($0)) },
             receipt: try (row["receipt_json"] as String?).map { try Receipt(signedDocument: try JSONParser.parse($0)) },
-            receiptPosted: (row["receipt_posted"] as Int64) != 0)
+            receiptPosted: (row["receipt_posted"] as Int64) != 0,
+            clock: try (row["clock_json"] as String?).map { try IntakeClock(json: try JSONParser.parse($0)) },
+            power: try (row["power_json"] as String?).map { try VotingPowerRecord(json: try JSONParser.parse($0)) })
     }
 
     public func botChainPosition() async throws -> Int64 {

@@ -8,7 +8,7 @@ struct Plenum: AsyncParsableCommand {
         abstract: "DAO votes in chat, verifiable by anyone.",
         subcommands: [
             Serve.self, Keys.self, Sign.self, Verify.self, Vote.self, ChatCommand.self, Tally.self, Watch.self,
-            ConfigCommand.self, Channels.self, Proposals.self, Results.self, Polls.self,
+            ConfigCommand.self, Channels.self, Proposals.self, Results.self, Polls.self, Export.self, RetallyCommand.self,
         ]
     )
 }

@@ -76,6 +76,22 @@ struct ServeEndToEndTests {
         try resultBody.write(toFile: file, atomically: true, encoding: .utf8)
         let verified = try PlenumBinary.run(["verify", "--expect", service.botKey.address.checksummed, file])
         #expect(verified.status == 0, "plenum verify: \(verified.stderrText)")
+        // The audit round trip: the export re-tallies offline to the same signed result, and the
+        // receipt a voter holds checks out against it.
+        let held = service.dir.file("a0-receipt.json")
+        try await service.receiptDocument(group, sequence: try #require(sequences["a0 for"])).write(
+            toFile: held, atomically: true, encoding: .utf8)
+        let audit = try service.exportAndRetally(key: key(devnet, proposal: id), receipts: [held])
+        #expect(audit.status == 0, "plenum retally: \(audit.report.serialized())")
+        #expect(audit.report["verdict"]?.stringValue == "match")
+        #expect(audit.report["result"]?["signedDigest"]?.stringValue == stored.digest.description)
+        #expect(audit.report["result"]?["recomputedDigest"]?.stringValue == stored.digest.description)
+        #expect(audit.report["ballots"] == .number("6"))
+        // With --rpc the proposal's log, snapshot, deadline, pinned blocks, every power and the quorum are re-read.
+        let online = try service.retally(audit.file, extra: ["--rpc", devnet.rpcURL])
+        #expect(online.status == 0, "plenum retally --rpc: \(online.report.serialized()) \(online.stderr)")
+        let chainChecks = online.report["checks"]?.arrayValue?.first { $0["check"]?.stringValue == "chain" }
+        #expect(chainChecks?["checked"] == .number("11") && chainChecks?["failed"] == .number("0"), "\(chainChecks?.serialized() ?? "none")")
         let deliveries = try await service.waitFor("the webhook") { () -> [WebhookReceiver.Delivery]? in
             let d = await service.webhooks.deliveries
             return d.isEmpty ? nil : d
@@ -85,6 +101,40 @@ struct ServeEndToEndTests {
         let signature = try #require(delivery.headers["x-plenum-signature"])
         #expect(WebhookSignature.verify(body: delivery.body, timestamp: timestamp, secret: Array("whsec-test".utf8), header: signature))
         #expect(try JSONParser.parse(String(decoding: delivery.body, as: UTF8.self))["proposalId"]?.stringValue == id.description)
+        await service.stop()
+    }
+
+    @Test func aRankedChoicePollOfSnapshotVotesRoundTripsThroughExportAndRetally() async throws {
+        let devnet = try Devnet(accounts: 3)
+        let service = try await ServiceHarness(devnet: devnet, channel: "[gating]\nrule = \"anyone\"", webhook: false)
+        try await devnet.mine(4)
+        let created = try PlenumBinary.run([
+            "polls", "create", "--channel", "devnet", "--title", "Pick a colour", "--choices", "Red,Green,Blue", "--system",
+            "ranked-choice",
+            "--duration", "10s", "--config", service.dir.file("plenum.toml"), "--admin", service.adminURL, "--json",
+        ])
+        #expect(created.status == 0, "\(created.stderrText)")
+        let poll = try #require(try JSONParser.parse(created.stdoutText)["key"]?.stringValue)
+        _ = try await service.waitFor("the poll's group") { try await service.group(forKey: poll) }
+        // Members vote with plenum vote (Snapshot `Vote` envelopes), one of them twice; a stranger has no power.
+        let a = devnet.accounts
+        let stranger = PrivateKey.generate()
+        for (key, choice) in [(a[0].key, "2,1,3"), (a[1].key, "1,2,3"), (a[0].key, "3,2,1"), (a[2].key, "2,3,1"), (stranger, "1,2,3")] {
+            let file = service.dir.file("voter-\(key.address.lowercased).key")
+            if !FileManager.default.fileExists(atPath: file) { try KeyFile.write(key, to: file) }
+            let vote = try PlenumBinary.run(["vote", "--proposal", poll, "--choice", choice, "--key", file, "--hub", service.hubURL])
+            #expect(vote.status == (key.address == stranger.address ? 1 : 0), "\(vote.stdoutText) \(vote.stderrText)")
+        }
+        // The poll closes by the wall clock; the bot then tallies, publishes and closes the group.
+        let stored = try await service.waitFor("the poll's result", timeout: .seconds(90)) { () -> SignedResult? in
+            let p = try await service.server.store.proposal(poll)
+            return p?.phase == .closed ? p?.result : nil
+        }
+        #expect(stored.result.system == .rankedChoice && stored.result.voters == 3)
+        let audit = try service.exportAndRetally(key: poll)
+        #expect(audit.status == 0, "plenum retally: \(audit.report.serialized())")
+        #expect(audit.report["result"]?["recomputedDigest"]?.stringValue == stored.digest.description)
+        #expect(audit.report["ballots"] == .number("5"))
         await service.stop()
     }
 
@@ -117,6 +167,34 @@ struct ServeEndToEndTests {
         #expect(status == 403 && answer["error"]?["code"]?.stringValue == "not-a-member", "\(answer.serialized())")
         let (ok, _) = try await service.post("hello from a member", to: g2, as: devnet.accounts[1].key)
         #expect(ok == 201)
+        let (voted, _) = try await service.post(
+            try ballot(devnet, signer: devnet.accounts[1].key, proposal: extended, support: 0), to: g2, as: devnet.accounts[1].key)
+        #expect(voted == 201)
+        // The extended proposal runs to its new deadline; its export re-tallies to the signed result.
+        let head = try await devnet.setupClient().blockNumber()
+        try await devnet.mine(Int(voteEnd + 30 - min(head, voteEnd + 30)) + 4)
+        let result = try await service.waitFor("the extended proposal's result") { () -> SignedResult? in
+            let p = try await service.server.store.proposal(key(devnet, proposal: extended))
+            return p?.phase == .closed ? p?.result : nil
+        }
+        let audit = try service.exportAndRetally(key: key(devnet, proposal: extended))
+        #expect(audit.status == 0, "plenum retally: \(audit.report.serialized())")
+        #expect(audit.report["result"]?["recomputedDigest"]?.stringValue == result.digest.description)
+        // The canceled proposal has no result: its export re-tallies to a mismatch, never a false match.
+        let canceledAudit = try service.exportAndRetally(key: key(devnet, proposal: canceled))
+        #expect(canceledAudit.status == 1)
+        #expect(canceledAudit.report["verdict"]?.stringValue == "mismatch")
+        // Archival: one file per proposal, named after its key, for all proposals or one channel's.
+        for selection in [["--all"], ["--channel", "devnet"]] {
+            let folder = service.dir.file("archive-\(selection.count)")
+            let archived = try PlenumBinary.run(["export"] + selection + ["--out", folder, "--config", service.dir.file("plenum.toml")])
+            #expect(archived.status == 0, "\(archived.stderrText)")
+            let files = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+            #expect(files.count == 2 && files.allSatisfy { $0.hasPrefix("gov-\(devnet.chainId)-") && $0.hasSuffix(".jsonl") }, "\(files)")
+            let extendedFile = "gov-\(devnet.chainId)-\(devnet.governor.lowercased)-\(extended).jsonl"
+            #expect(files.contains(extendedFile))
+            #expect(try service.retally(folder + "/" + extendedFile).status == 0)
+        }
         await service.stop()
     }
 

@@ -128,6 +128,17 @@ final class ServiceHarness: Sendable {
         return (Int(response.status.code), (try? JSONParser.parse(String(buffer: answer))) ?? .null)
     }
 
+    /// The body of the bot's receipt for the ballot at `sequence` (the signed document a voter keeps).
+    func receiptDocument(_ group: String, sequence: UInt64) async throws -> String {
+        for m in try await messages(group) where m["sender"]?.stringValue == botKey.address.checksummed {
+            guard let body = m["body"]?.stringValue, body.contains("PlenumReceipt"),
+                let receipt = try? Receipt(signedDocument: try JSONParser.parse(body)), receipt.sequence == sequence
+            else { continue }
+            return body
+        }
+        throw OracleError("no receipt for seq \(sequence)")
+    }
+
     /// Receipts the bot posted in a group, by the sequence of the ballot they answer.
     func receipts(_ group: String) async throws -> [UInt64: Receipt] {
         var out: [UInt64: Receipt] = [:]
@@ -208,5 +219,28 @@ final class WebhookReceiver: Sendable {
     func stop() async {
         task.cancel()
         _ = try? await task.value
+    }
+}
+
+extension ServiceHarness {
+    /// Exports a proposal with `plenum export` (the database read-only beside the running service)
+    /// and re-tallies the file with `plenum retally --json`, pinning the bot's address; returns the
+    /// export's path, the exit status and the report.
+    func exportAndRetally(key: String, receipts: [String] = [], extra: [String] = []) throws -> (file: String, status: Int32, report: JSON)
+    {
+        let file = dir.file("export-\(UUID().uuidString).jsonl")
+        let exported = try PlenumBinary.run(["export", "--proposal", key, "--out", file, "--config", dir.file("plenum.toml")])
+        guard exported.status == 0 else { throw OracleError("plenum export failed (\(exported.status)): \(exported.stderrText)") }
+        let retally = try retally(file, receipts: receipts, extra: extra)
+        return (file, retally.status, retally.report)
+    }
+
+    /// `plenum retally --json --bot <bot> FILE`.
+    func retally(_ file: String, receipts: [String] = [], extra: [String] = []) throws -> (status: Int32, report: JSON, stderr: String) {
+        var arguments = ["retally", "--json", "--bot", botKey.address.checksummed, file] + extra
+        for r in receipts { arguments += ["--receipt", r] }
+        let result = try PlenumBinary.run(arguments)
+        let report = (try? JSONParser(limits: .init(maxBytes: 64 << 20)).parse(Array(result.stdout))) ?? .null
+        return (result.status, report, result.stderrText)
     }
 }

@@ -62,6 +62,14 @@ public struct VotingPowerReader: VotingPowerProvider {
         }
     }
 
+    /// Every chain read that makes up `voter`'s power, by strategy path: the call and the block it is
+    /// made at (what an export records beside each value, and what a re-tally repeats with `--rpc`).
+    public func calls(for voter: Address) -> [(path: String, call: ContractCall, block: BlockRef)] {
+        Self.leaves(strategy).compactMap { leaf in
+            call(for: leaf.strategy, voter: voter).map { (leaf.path, $0.0, $0.1) }
+        }
+    }
+
     /// The distinct calls to make, grouped by block (ascending): what `votingPower(of:)` sends.
     public func plan(voters: [Address]) -> [(block: BlockRef, calls: [ContractCall])] {
         var byBlock: [BlockRef: [ContractCall]] = [:]

@@ -18,10 +18,18 @@ public struct VoteLedger: Sendable {
     }
 
     public let rule: VoteChangeRule
+    /// Whether losing ballots are kept (for `superseded` and to refuse a loser recorded again).
+    public let remembersLosers: Bool
     private var current: [Address: AcceptedVote] = [:]
     private var losers: [Hash32: AcceptedVote] = [:]
 
-    public init(rule: VoteChangeRule) { self.rule = rule }
+    /// - Parameter remembersLosers: false for streaming consumers (the re-tally of a large export)
+    ///   that collect the rejections of `.replaced` and `.refused` as they come and have already
+    ///   refused repeated ids: memory then holds one ballot per voter, and `superseded` is empty.
+    public init(rule: VoteChangeRule, remembersLosers: Bool = true) {
+        self.rule = rule
+        self.remembersLosers = remembersLosers
+    }
 
     /// Records an accepted ballot.
     @discardableResult
@@ -35,12 +43,12 @@ public struct VoteLedger: Sendable {
         }
         if rule.prefers(vote, over: previous) {
             let rejection = losing(previous, to: vote)
-            losers[previous.id] = previous
+            if remembersLosers { losers[previous.id] = previous }
             current[vote.voter] = vote
             return .replaced(rejection)
         }
         let rejection = losing(vote, to: previous)
-        losers[vote.id] = vote
+        if remembersLosers { losers[vote.id] = vote }
         return .refused(rejection)
     }
 
