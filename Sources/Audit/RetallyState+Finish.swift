@@ -54,8 +54,11 @@ extension RetallyState {
         do {
             let rules = try header.rules.tallyRules(quorum: header.quorum.amount)
             let tally = Tally.run(rules, ballots: ballots)
+            // Results name the proposal by its key; those signed before that change named it by its id.
+            let legacy = signed.typedData["message"]?["proposal"]?.stringValue == header.proposalId
             let base = TallyResult(
-                proposal: header.proposalId, report: tally, ballots: ballots, logHead: header.logHead, chainId: UInt256(header.chainId))
+                proposal: legacy ? header.proposalId : header.proposal, report: tally, ballots: ballots, logHead: header.logHead,
+                chainId: UInt256(header.chainId))
             recomputed = TallyResult(
                 proposal: base.proposal, system: base.system, choices: base.choices, scores: base.scores, validWeight: base.validWeight,
                 invalidWeight: base.invalidWeight, validVotes: base.validVotes, invalidVotes: base.invalidVotes, voters: base.voters,

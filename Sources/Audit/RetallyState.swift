@@ -299,6 +299,12 @@ struct RetallyState {
         }
     }
 
+    /// Whether voting has opened at `now`, as the bot decides it: a governor's window opens after
+    /// its snapshot, a poll's at its start (which a poll records as its snapshot).
+    static func votingHasOpened(at now: UInt64, kind: BotProposal.Kind, snapshot: UInt64) -> Bool {
+        kind == .governor ? now > snapshot : now >= snapshot
+    }
+
     /// The decision the bot should have reached, replaying its intake.
     mutating func decide(_ m: PreparedMessage) -> ExportDecision {
         let e = m.entry
@@ -314,7 +320,9 @@ struct RetallyState {
         case .success(let checked):
             if !seen.insert(checked.id).inserted {
                 outcome = .failure(duplicate(checked.id, voter: checked.voter))
-            } else if header.pins == nil || m.clock!.now(header.clock) <= header.snapshot {
+            } else if header.pins == nil
+                || !Self.votingHasOpened(at: m.clock!.now(header.clock), kind: header.kind, snapshot: header.snapshot)
+            {
                 outcome = .failure(VoteRejection(.windowNotOpen, "voting has not opened", id: checked.id, voter: checked.voter))
             } else {
                 var contractValid: Bool?

@@ -167,7 +167,7 @@ public enum ExportGenerator {
         let ballots = ledger.tallyBallots
         let report = Tally.run(try rules.tallyRules(quorum: UInt256(1_000) * UInt256(1_000_000_000_000_000_000)), ballots: ballots)
         let base = TallyResult(
-            proposal: proposalId.description, report: report, ballots: ballots, logHead: close.hash, chainId: UInt256(chainId))
+            proposal: proposal.key, report: report, ballots: ballots, logHead: close.hash, chainId: UInt256(chainId))
         let result = TallyResult(
             proposal: base.proposal, system: base.system, choices: base.choices, scores: base.scores, validWeight: base.validWeight,
             invalidWeight: base.invalidWeight, validVotes: base.validVotes, invalidVotes: base.invalidVotes, voters: base.voters,

@@ -91,7 +91,8 @@ struct ServeEndToEndTests {
         let online = try service.retally(audit.file, extra: ["--rpc", devnet.rpcURL])
         #expect(online.status == 0, "plenum retally --rpc: \(online.report.serialized()) \(online.stderr)")
         let chainChecks = online.report["checks"]?.arrayValue?.first { $0["check"]?.stringValue == "chain" }
-        #expect(chainChecks?["checked"] == .number("11") && chainChecks?["failed"] == .number("0"), "\(chainChecks?.serialized() ?? "none")")
+        #expect(
+            chainChecks?["checked"] == .number("11") && chainChecks?["failed"] == .number("0"), "\(chainChecks?.serialized() ?? "none")")
         let deliveries = try await service.waitFor("the webhook") { () -> [WebhookReceiver.Delivery]? in
             let d = await service.webhooks.deliveries
             return d.isEmpty ? nil : d
@@ -106,12 +107,15 @@ struct ServeEndToEndTests {
 
     @Test func aRankedChoicePollOfSnapshotVotesRoundTripsThroughExportAndRetally() async throws {
         let devnet = try Devnet(accounts: 3)
-        let service = try await ServiceHarness(devnet: devnet, channel: "[gating]\nrule = \"anyone\"", webhook: false)
+        // The bot's clock stands still until the votes are in, however slow the machine: polls close by it.
+        let clock = ManualBotClock()
+        let service = try await ServiceHarness(
+            devnet: devnet, channel: "[gating]\nrule = \"anyone\"", webhook: false, now: { clock.now() })
         try await devnet.mine(4)
         let created = try PlenumBinary.run([
             "polls", "create", "--channel", "devnet", "--title", "Pick a colour", "--choices", "Red,Green,Blue", "--system",
             "ranked-choice",
-            "--duration", "10s", "--config", service.dir.file("plenum.toml"), "--admin", service.adminURL, "--json",
+            "--duration", "10m", "--config", service.dir.file("plenum.toml"), "--admin", service.adminURL, "--json",
         ])
         #expect(created.status == 0, "\(created.stderrText)")
         let poll = try #require(try JSONParser.parse(created.stdoutText)["key"]?.stringValue)
@@ -125,7 +129,8 @@ struct ServeEndToEndTests {
             let vote = try PlenumBinary.run(["vote", "--proposal", poll, "--choice", choice, "--key", file, "--hub", service.hubURL])
             #expect(vote.status == (key.address == stranger.address ? 1 : 0), "\(vote.stdoutText) \(vote.stderrText)")
         }
-        // The poll closes by the wall clock; the bot then tallies, publishes and closes the group.
+        // Ten minutes pass on the bot's clock: the bot closes voting, tallies, publishes and closes the group.
+        clock.advance(by: .seconds(601))
         let stored = try await service.waitFor("the poll's result", timeout: .seconds(90)) { () -> SignedResult? in
             let p = try await service.server.store.proposal(poll)
             return p?.phase == .closed ? p?.result : nil
