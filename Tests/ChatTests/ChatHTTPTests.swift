@@ -9,7 +9,8 @@ import Storage
 import Synchronization
 import Testing
 
-@Suite("Hub over HTTP and WebSocket (loopback, SQLite file)")
+// A time limit turns a stream that never ends (seen once, under heavy load) into a named failure instead of a hung run.
+@Suite("Hub over HTTP and WebSocket (loopback, SQLite file)", .timeLimit(.minutes(5)))
 struct ChatHTTPTests {
     static func now() -> UInt64 { SystemChatClock().now() }
 

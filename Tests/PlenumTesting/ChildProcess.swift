@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// A program running beside an async test: awaiting its exit or a line of its output suspends the
 /// test instead of blocking a thread (which matters when the test also serves the program, e.g. a
@@ -27,7 +26,9 @@ public final class ChildProcess: Sendable {
         func text(_ stream: Stream) -> String { String(decoding: stream == .stdout ? stdout : stderr, as: UTF8.self) }
     }
 
-    let state = Mutex(State())
+    /// Guarded by a pthread-based lock rather than `Synchronization.Mutex`: the reader threads are
+    /// plain threads, and ThreadSanitizer sees the ordering a pthread mutex gives but not a futex's.
+    let state = PthreadLocked(State())
     /// Foundation's `Process` is used only to start the program and read its id; both are thread-safe.
     nonisolated(unsafe) let process: Process
 
@@ -157,3 +158,18 @@ public final class ChildProcess: Sendable {
         for (continuation, value) in outputs { continuation.resume(returning: value) }
     }
 }
+
+/// A value behind an `NSLock` (a pthread mutex, which ThreadSanitizer understands).
+final class PthreadLocked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+
+    init(_ value: Value) { self.value = value }
+
+    func withLock<T>(_ body: (inout Value) throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
+    }
+}
+
