@@ -172,4 +172,3 @@ final class PthreadLocked<Value>: @unchecked Sendable {
         return try body(&value)
     }
 }
-
