@@ -89,7 +89,8 @@ struct ServeEndToEndTests {
         let online = try service.retally(audit.file, extra: ["--rpc", devnet.rpcURL])
         #expect(online.status == 0, "plenum retally --rpc: \(online.report.serialized()) \(online.stderr)")
         let chainChecks = online.report["checks"]?.arrayValue?.first { $0["check"]?.stringValue == "chain" }
-        #expect(chainChecks?["checked"] == .number("11") && chainChecks?["failed"] == .number("0"), "\(chainChecks?.serialized() ?? "none")")
+        #expect(
+            chainChecks?["checked"] == .number("11") && chainChecks?["failed"] == .number("0"), "\(chainChecks?.serialized() ?? "none")")
         let deliveries = try await service.waitFor("the webhook") { () -> [WebhookReceiver.Delivery]? in
             let d = await service.webhooks.deliveries
             return d.isEmpty ? nil : d
