@@ -23,7 +23,7 @@ public enum Retally {
         /// Receipts a voter holds (file name and signed document).
         public var receipts: [(name: String, document: JSON)] = []
         /// Lines per batch handed to the workers.
-        public var batchLines = 4096
+        public var batchLines = 1024
         /// Keep each voter's recorded chain reads (for `--rpc`).
         public var keepReads = false
         /// Called after each batch with (bytes read, file size).

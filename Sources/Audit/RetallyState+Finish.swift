@@ -47,6 +47,12 @@ extension RetallyState {
                     "the header cannot be verified without the result it was signed with"))
             return
         }
+        // What only the streaming needed goes first: the result's lists are the largest thing built here.
+        seen = []
+        pendingReceipts = [:]
+        power = [:]
+        var rejectedIds = rejected
+        rejected = []
         // The result, recomputed with the Governance tally from the ledger of effective ballots.
         let ballots = ledger.tallyBallots
         report.voters = max(report.voters, 0)
@@ -59,15 +65,15 @@ extension RetallyState {
             let base = TallyResult(
                 proposal: legacy ? header.proposalId : header.proposal, report: tally, ballots: ballots, logHead: header.logHead,
                 chainId: UInt256(header.chainId))
+            rejectedIds.append(contentsOf: base.rejected)
             recomputed = TallyResult(
                 proposal: base.proposal, system: base.system, choices: base.choices, scores: base.scores, validWeight: base.validWeight,
                 invalidWeight: base.invalidWeight, validVotes: base.validVotes, invalidVotes: base.invalidVotes, voters: base.voters,
                 quorum: base.quorum, quorumVotes: base.quorumVotes, outcome: base.outcome, winningChoice: base.winningChoice,
-                counted: base.counted, rejected: base.rejected + rejected, logHead: base.logHead, chainId: base.chainId)
+                counted: base.counted, rejected: consume rejectedIds, logHead: base.logHead, chainId: base.chainId)
         } catch {
             report.fail(.init(.result, line: line, expected: "rules that can be tallied", found: "\(error)", "the header's rules"))
         }
-        rejected = []
         if let recomputed {
             report.outcome = recomputed.outcome.rawValue
             report.scores = recomputed.scores.map(\.description)

@@ -36,7 +36,10 @@ enum RetallyBenchmark {
         }
         let workers = Int(option("--threads", arguments) ?? "") ?? Retally.cores
         let recovery = rawRecoveryRate()
-        let outcome = try await Retally.run(path: file, options: Retally.Options(workers: workers))
+        var options = Retally.Options(workers: workers)
+        let streaming = StreamingPeak()
+        options.progress = { _, _ in streaming.sample() }
+        let outcome = try await Retally.run(path: file, options: options)
         let r = outcome.report
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
@@ -57,7 +60,10 @@ enum RetallyBenchmark {
             "| \(r.ballots) | \(r.messages) | \(format(r.seconds, decimals: 1)) s | \(format(ballotRate)) | \(signatures) (\(format(perBallot, decimals: 2)) per ballot) | \(format(sigRate)) | \(format(limit))/s | **\(format(100 * sigRate / limit, decimals: 1))%** | \(format(peakMB)) MB |"
         )
         print(
-            "\nballots/s ceiling at this many signatures per ballot: \(format(limit / perBallot))/s; reached \(format(100 * ballotRate / (limit / perBallot), decimals: 1))%"
+            "\npeak RSS while streaming the lines: \(format(Double(streaming.value) / 1024)) MB; after the final tally: \(format(peakMB)) MB"
+        )
+        print(
+            "ballots/s ceiling at this many signatures per ballot: \(format(limit / perBallot))/s; reached \(format(100 * ballotRate / (limit / perBallot), decimals: 1))%"
         )
         if !r.isMatch { print(r.text.suffix(4000)) }
     }
@@ -87,5 +93,17 @@ enum RetallyBenchmark {
         }
         if sink == 42 { print("") }
         return Measure.median(rates)
+    }
+}
+
+/// The process's peak RSS (KB) as seen after each batch.
+final class StreamingPeak: @unchecked Sendable {
+    // Written only from the re-tally's progress callback, which it calls from one task, in order.
+    var value = 0
+
+    func sample() {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        value = max(value, Int(usage.ru_maxrss))
     }
 }
