@@ -13,7 +13,8 @@ func fuzzTOML(_ bytes: [UInt8]) -> CInt {
     do {
         _ = try TOMLParser.parse(text)
     } catch let error as TOMLError {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count
+        // Lines end at LF bytes (a CRLF is one Character in Swift, so split the UTF-8, not the String).
+        let lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).count
         guard error.line >= 1 && error.line <= lines + 1 else { fatalError("error line \(error.line) outside 1...\(lines)") }
     } catch {
         fatalError("TOMLParser threw something other than TOMLError: \(error)")
