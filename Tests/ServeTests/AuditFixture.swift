@@ -92,7 +92,7 @@ final class AuditFixture: Sendable {
     func retally(_ file: String, receipts: [String] = []) async throws -> (status: Int32, report: JSON, failed: Set<String>) {
         var arguments = ["retally", "--json", "--bot", bot.checksummed, file]
         for r in receipts { arguments += ["--receipt", r] }
-        let result = try await ChildProcess.run(PlenumBinary.path, arguments)
+        let result = try await PlenumBinary.runDetached(arguments)
         let report = (try? JSONParser(limits: .init(maxBytes: 64 << 20)).parse(Array(result.stdout))) ?? .null
         let failed = Set(
             (report["checks"]?.arrayValue ?? []).compactMap { c -> String? in

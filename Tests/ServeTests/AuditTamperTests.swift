@@ -218,11 +218,11 @@ struct AuditTamperTests {
 
     @Test func unreadableInputExitsTwo() async throws {
         let f = try await fixture()
-        let missing = try await ChildProcess.run(PlenumBinary.path, ["retally", f.dir.file("no-such-file.jsonl")])
+        let missing = try await PlenumBinary.runDetached(["retally", f.dir.file("no-such-file.jsonl")])
         #expect(missing.status == 2)
-        let notExport = try await ChildProcess.run(PlenumBinary.path, ["retally", try f.write(["{\"hello\": 1}"])])
+        let notExport = try await PlenumBinary.runDetached(["retally", try f.write(["{\"hello\": 1}"])])
         #expect(notExport.status == 2, "\(notExport.stderrText)")
-        let empty = try await ChildProcess.run(PlenumBinary.path, ["retally", try f.write([], raw: "")])
+        let empty = try await PlenumBinary.runDetached(["retally", try f.write([], raw: "")])
         #expect(empty.status == 2)
     }
 }

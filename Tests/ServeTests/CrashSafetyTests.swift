@@ -179,7 +179,7 @@ struct CrashSafetyTests {
         let exported = try await ChildProcess.run(
             PlenumBinary.path, ["export", "--proposal", key, "--out", export, "--config", dir.file("plenum.toml")])
         #expect(exported.status == 0, "plenum export: \(exported.stderrText)")
-        let retally = try await ChildProcess.run(PlenumBinary.path, ["retally", "--json", "--bot", bot.address.checksummed, export])
+        let retally = try await PlenumBinary.runDetached(["retally", "--json", "--bot", bot.address.checksummed, export])
         let report = try JSONParser(limits: .init(maxBytes: 64 << 20)).parse(Array(retally.stdout))
         #expect(retally.status == 0, "plenum retally: \(retally.stdoutText.prefix(4000))")
         #expect(report["result"]?["signedDigest"]?.stringValue == proposal.result?.digest.description)

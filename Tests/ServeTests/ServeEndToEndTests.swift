@@ -72,7 +72,7 @@ struct ServeEndToEndTests {
         #expect(result.outcome == .passed)
         let file = service.dir.file("result.json")
         try resultBody.write(toFile: file, atomically: true, encoding: .utf8)
-        let verified = try await ChildProcess.run(PlenumBinary.path, ["verify", "--expect", service.botKey.address.checksummed, file])
+        let verified = try await PlenumBinary.runDetached(["verify", "--expect", service.botKey.address.checksummed, file])
         #expect(verified.status == 0, "plenum verify: \(verified.stderrText)")
         // The audit round trip: the export re-tallies offline to the same signed result, and the
         // receipt a voter holds checks out against it.

@@ -238,7 +238,7 @@ extension ServiceHarness {
     ) async throws -> (status: Int32, report: JSON, stderr: String) {
         var arguments = ["retally", "--json", "--bot", botKey.address.checksummed, file] + extra
         for r in receipts { arguments += ["--receipt", r] }
-        let result = try await ChildProcess.run(PlenumBinary.path, arguments)
+        let result = try await PlenumBinary.runDetached(arguments)
         let report = (try? JSONParser(limits: .init(maxBytes: 64 << 20)).parse(Array(result.stdout))) ?? .null
         return (result.status, report, result.stderrText)
     }
