@@ -51,12 +51,12 @@ struct LargeExportTests {
 
     @Test func theCLIReTalliesItAndPrintsPerCheckCounts() async throws {
         let (_, file, summary) = try await Self.export.value
-        let result = try PlenumBinary.run(["retally", "--threads", "2", "--bot", summary.bot.checksummed, file])
+        let result = try await PlenumBinary.runDetached(["retally", "--threads", "2", "--bot", summary.bot.checksummed, file])
         #expect(result.status == 0, "\(result.stdoutText.suffix(3000)) \(result.stderrText)")
         #expect(result.stdoutText.contains("verdict: match"))
         #expect(result.stdoutText.contains("ballot") && result.stdoutText.contains("2000 ballots"))
         // Another bot's address: the export is not that bot's.
-        let other = try PlenumBinary.run(["retally", "--bot", PrivateKey.generate().address.checksummed, file])
+        let other = try await PlenumBinary.runDetached(["retally", "--bot", PrivateKey.generate().address.checksummed, file])
         #expect(other.status == 1)
         #expect(other.stdoutText.contains("header-signature"))
     }

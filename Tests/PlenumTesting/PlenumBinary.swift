@@ -33,3 +33,17 @@ public final class TemporaryDirectory: Sendable {
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
 }
+
+extension PlenumBinary {
+    /// Runs `plenum` to its end on a thread of its own, suspending the calling task meanwhile: an
+    /// async test never blocks one of the few cooperative threads (which an in-process hub, bot or
+    /// server beside it needs), and many tests may run `plenum` at once.
+    public static func runDetached(_ arguments: [String], stdin: String = "") async throws -> ProcessResult {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ProcessResult, any Error>) in
+            let thread = Thread {
+                do { continuation.resume(returning: try run(arguments, stdin: stdin)) } catch { continuation.resume(throwing: error) }
+            }
+            thread.start()
+        }
+    }
+}

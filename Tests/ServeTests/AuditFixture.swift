@@ -69,7 +69,8 @@ final class AuditFixture: Sendable {
             receipts[seq] = try await service.receiptDocument(group, sequence: seq)
         }
         let file = service.dir.file("fixture.jsonl")
-        let exported = try PlenumBinary.run(["export", "--proposal", key, "--out", file, "--config", service.dir.file("plenum.toml")])
+        let exported = try await ChildProcess.run(
+            PlenumBinary.path, ["export", "--proposal", key, "--out", file, "--config", service.dir.file("plenum.toml")])
         guard exported.status == 0 else { throw OracleError("plenum export: \(exported.stderrText)") }
         await service.stop()
         let text = try String(contentsOfFile: file, encoding: .utf8)
@@ -88,10 +89,10 @@ final class AuditFixture: Sendable {
     }
 
     /// `plenum retally --json --bot <bot> FILE`: the exit status, the report and the checks that failed.
-    func retally(_ file: String, receipts: [String] = []) throws -> (status: Int32, report: JSON, failed: Set<String>) {
+    func retally(_ file: String, receipts: [String] = []) async throws -> (status: Int32, report: JSON, failed: Set<String>) {
         var arguments = ["retally", "--json", "--bot", bot.checksummed, file]
         for r in receipts { arguments += ["--receipt", r] }
-        let result = try PlenumBinary.run(arguments)
+        let result = try await PlenumBinary.runDetached(arguments)
         let report = (try? JSONParser(limits: .init(maxBytes: 64 << 20)).parse(Array(result.stdout))) ?? .null
         let failed = Set(
             (report["checks"]?.arrayValue ?? []).compactMap { c -> String? in

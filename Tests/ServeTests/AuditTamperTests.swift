@@ -30,7 +30,7 @@ struct AuditTamperTests {
 
     @Test func theUntouchedExportMatches() async throws {
         let f = try await fixture()
-        let outcome = try f.retally(try f.write(f.lines))
+        let outcome = try await f.retally(try f.write(f.lines))
         #expect(outcome.status == 0, "\(outcome.report.serialized())")
         #expect(outcome.report["verdict"]?.stringValue == "match")
         #expect(outcome.report["ballots"] == .number("6"))
@@ -56,7 +56,7 @@ struct AuditTamperTests {
             }
             var lines = f.lines
             lines[i] = JSON.object(object).serialized()
-            let outcome = try f.retally(try f.write(lines))
+            let outcome = try await f.retally(try f.write(lines))
             expectMismatch(outcome, naming: ["hash-chain", "message-signature", "format"], "message seq \(seq) with \(field) changed")
             let named = outcome.report["mismatches"]?.arrayValue?.contains { $0["seq"] == seq } == true
             #expect(named, "the mismatch names seq \(seq) (\(field))")
@@ -67,7 +67,7 @@ struct AuditTamperTests {
         let f = try await fixture()
         var lines = f.lines
         lines.remove(at: try #require(f.index(ofSeq: f.sequences["a1 against"] ?? 0, in: lines)))
-        expectMismatch(try f.retally(try f.write(lines)), naming: ["hash-chain"], "a deleted ballot")
+        expectMismatch(try await f.retally(try f.write(lines)), naming: ["hash-chain"], "a deleted ballot")
     }
 
     @Test func twoSwappedMessagesAreCaught() async throws {
@@ -75,7 +75,7 @@ struct AuditTamperTests {
         var lines = f.lines
         let i = try #require(f.index(ofSeq: f.sequences["a0 for"] ?? 0, in: lines))
         lines.swapAt(i, i + 1)
-        expectMismatch(try f.retally(try f.write(lines)), naming: ["hash-chain"], "two swapped messages")
+        expectMismatch(try await f.retally(try f.write(lines)), naming: ["hash-chain"], "two swapped messages")
     }
 
     @Test func anInsertedForgedMessageIsCaughtEvenWhenTheChainIsRelinked() async throws {
@@ -94,10 +94,10 @@ struct AuditTamperTests {
         var lines = f.lines
         lines.insert(ExportFormat.messageLine(forged, decision: .chat), at: i)
         // As inserted: the link breaks at once.
-        expectMismatch(try f.retally(try f.write(lines)), naming: ["hash-chain"], "an inserted message")
+        expectMismatch(try await f.retally(try f.write(lines)), naming: ["hash-chain"], "an inserted message")
         // Relinked by a forger who recomputes every later hash: the signed log head and the receipts catch it.
         let relinked = try f.relink(lines, from: i)
-        expectMismatch(try f.retally(try f.write(relinked)), naming: ["log-head", "receipt"], "an inserted message, chain relinked")
+        expectMismatch(try await f.retally(try f.write(relinked)), naming: ["log-head", "receipt"], "an inserted message, chain relinked")
     }
 
     @Test func aChangedWeightIsCaught() async throws {
@@ -112,17 +112,17 @@ struct AuditTamperTests {
         object["decision"] = .object(decision)
         var lines = f.lines
         lines[i] = JSON.object(object).serialized()
-        expectMismatch(try f.retally(try f.write(lines)), naming: ["weight"], "a changed decision weight")
+        expectMismatch(try await f.retally(try f.write(lines)), naming: ["weight"], "a changed decision weight")
         // In the voter's power line: the total alone, then the component and the total together.
         let voter = try #require(object["sender"]?.stringValue)
         let p = try #require(f.lines.firstIndex { $0.contains("\"type\":\"power\"") && $0.contains(voter) })
         lines = f.lines
         lines[p] = f.lines[p].replacingOccurrences(of: "\"total\":\"\(weight)\"", with: "\"total\":\"\(weight + 1)\"")
         #expect(lines[p] != f.lines[p])
-        expectMismatch(try f.retally(try f.write(lines)), naming: ["power"], "a changed power total")
+        expectMismatch(try await f.retally(try f.write(lines)), naming: ["power"], "a changed power total")
         lines[p] = f.lines[p].replacingOccurrences(of: "\"\(weight)\"", with: "\"\(weight * 2)\"")
         lines[i] = f.lines[i].replacingOccurrences(of: "\"weight\":\"\(weight)\"", with: "\"weight\":\"\(weight * 2)\"")
-        expectMismatch(try f.retally(try f.write(lines)), naming: ["result"], "a doubled power, consistently")
+        expectMismatch(try await f.retally(try f.write(lines)), naming: ["result"], "a doubled power, consistently")
     }
 
     @Test func aChangedResultIsCaught() async throws {
@@ -138,7 +138,7 @@ struct AuditTamperTests {
         typed["message"] = .object(message)
         object["typedData"] = .object(typed)
         lines[lines.count - 1] = JSON.object(object).serialized()
-        let outcome = try f.retally(try f.write(lines))
+        let outcome = try await f.retally(try f.write(lines))
         expectMismatch(outcome, naming: ["result"], "changed scores")
         #expect(outcome.failed.contains("result-signature"), "the bot never signed those scores")
     }
@@ -169,14 +169,14 @@ struct AuditTamperTests {
             line["header"] = .string(JSON.object(changed).serialized())
             var lines = f.lines
             lines[0] = JSON.object(line).serialized()
-            expectMismatch(try f.retally(try f.write(lines)), naming: ["header-signature"], "header \(name) changed")
+            expectMismatch(try await f.retally(try f.write(lines)), naming: ["header-signature"], "header \(name) changed")
         }
         // The signature itself.
         var line = headerLine
         line["signature"] = .null
         var lines = f.lines
         lines[0] = JSON.object(line).serialized()
-        expectMismatch(try f.retally(try f.write(lines)), naming: ["header-signature"], "the header's signature removed")
+        expectMismatch(try await f.retally(try f.write(lines)), naming: ["header-signature"], "the header's signature removed")
     }
 
     @Test func aTruncatedFileIsCaught() async throws {
@@ -185,7 +185,7 @@ struct AuditTamperTests {
         // Cut inside the last line, at a line boundary before the result, and in the middle of the log.
         for cut in [whole.utf8.count - 40, whole.utf8.count - f.lines.last!.utf8.count - 1, whole.utf8.count / 2] {
             let raw = String(decoding: Array(whole.utf8)[..<cut], as: UTF8.self)
-            expectMismatch(try f.retally(try f.write([], raw: raw)), naming: ["format"], "truncated at byte \(cut)")
+            expectMismatch(try await f.retally(try f.write([], raw: raw)), naming: ["format"], "truncated at byte \(cut)")
         }
     }
 
@@ -195,14 +195,14 @@ struct AuditTamperTests {
         let receipt = f.dir.file("a1-against-receipt.json")
         try f.receipts[seq]!.write(toFile: receipt, atomically: true, encoding: .utf8)
         // The untouched export holds the receipted ballot.
-        let intact = try f.retally(try f.write(f.lines), receipts: [receipt])
+        let intact = try await f.retally(try f.write(f.lines), receipts: [receipt])
         #expect(intact.status == 0, "\(intact.report.serialized())")
         // Left out, and the chain relinked so that no gap shows.
         var lines = f.lines
         let i = try #require(f.index(ofSeq: seq, in: lines))
         lines.remove(at: i)
         lines = try f.relink(lines, from: i)
-        let outcome = try f.retally(try f.write(lines), receipts: [receipt])
+        let outcome = try await f.retally(try f.write(lines), receipts: [receipt])
         expectMismatch(outcome, naming: ["held-receipt"], "the receipted ballot left out")
         let named = outcome.report["mismatches"]?.arrayValue?.contains {
             $0["check"]?.stringValue == "held-receipt" && $0["detail"]?.stringValue?.contains(receipt) == true
@@ -212,16 +212,17 @@ struct AuditTamperTests {
         let fake = f.dir.file("fake-receipt.json")
         try f.receipts[seq]!.replacingOccurrences(of: "\"counted\"", with: "\"rejected\"").write(
             toFile: fake, atomically: true, encoding: .utf8)
-        expectMismatch(try f.retally(try f.write(f.lines), receipts: [fake]), naming: ["held-receipt"], "a receipt the bot did not sign")
+        expectMismatch(
+            try await f.retally(try f.write(f.lines), receipts: [fake]), naming: ["held-receipt"], "a receipt the bot did not sign")
     }
 
     @Test func unreadableInputExitsTwo() async throws {
         let f = try await fixture()
-        let missing = try PlenumBinary.run(["retally", f.dir.file("no-such-file.jsonl")])
+        let missing = try await PlenumBinary.runDetached(["retally", f.dir.file("no-such-file.jsonl")])
         #expect(missing.status == 2)
-        let notExport = try PlenumBinary.run(["retally", try f.write(["{\"hello\": 1}"])])
+        let notExport = try await PlenumBinary.runDetached(["retally", try f.write(["{\"hello\": 1}"])])
         #expect(notExport.status == 2, "\(notExport.stderrText)")
-        let empty = try PlenumBinary.run(["retally", try f.write([], raw: "")])
+        let empty = try await PlenumBinary.runDetached(["retally", try f.write([], raw: "")])
         #expect(empty.status == 2)
     }
 }

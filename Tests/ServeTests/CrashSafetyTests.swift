@@ -176,9 +176,10 @@ struct CrashSafetyTests {
         #expect(result.voters == 100)
         // The audit round trip: after twenty crashes, the export still re-tallies offline to the signed result.
         let export = dir.file("export.jsonl")
-        let exported = try PlenumBinary.run(["export", "--proposal", key, "--out", export, "--config", dir.file("plenum.toml")])
+        let exported = try await ChildProcess.run(
+            PlenumBinary.path, ["export", "--proposal", key, "--out", export, "--config", dir.file("plenum.toml")])
         #expect(exported.status == 0, "plenum export: \(exported.stderrText)")
-        let retally = try PlenumBinary.run(["retally", "--json", "--bot", bot.address.checksummed, export])
+        let retally = try await PlenumBinary.runDetached(["retally", "--json", "--bot", bot.address.checksummed, export])
         let report = try JSONParser(limits: .init(maxBytes: 64 << 20)).parse(Array(retally.stdout))
         #expect(retally.status == 0, "plenum retally: \(retally.stdoutText.prefix(4000))")
         #expect(report["result"]?["signedDigest"]?.stringValue == proposal.result?.digest.description)

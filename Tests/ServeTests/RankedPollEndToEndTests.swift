@@ -148,10 +148,8 @@ struct RankedPollEndToEndTests {
         await service.stop()
     }
 
-    /// Runs `plenum` off the cooperative pool (the child is waited for synchronously).
+    /// Runs `plenum` off the cooperative pool.
     static func plenum(_ arguments: [String]) async throws -> ProcessResult {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try PlenumBinary.run(arguments) }) }
-        }
+        try await PlenumBinary.runDetached(arguments)
     }
 }

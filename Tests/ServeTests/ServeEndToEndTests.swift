@@ -74,21 +74,21 @@ struct ServeEndToEndTests {
         #expect(result.chainId == UInt256(devnet.chainId))
         let file = service.dir.file("result.json")
         try resultBody.write(toFile: file, atomically: true, encoding: .utf8)
-        let verified = try PlenumBinary.run(["verify", "--expect", service.botKey.address.checksummed, file])
+        let verified = try await PlenumBinary.runDetached(["verify", "--expect", service.botKey.address.checksummed, file])
         #expect(verified.status == 0, "plenum verify: \(verified.stderrText)")
         // The audit round trip: the export re-tallies offline to the same signed result, and the
         // receipt a voter holds checks out against it.
         let held = service.dir.file("a0-receipt.json")
         try await service.receiptDocument(group, sequence: try #require(sequences["a0 for"])).write(
             toFile: held, atomically: true, encoding: .utf8)
-        let audit = try service.exportAndRetally(key: key(devnet, proposal: id), receipts: [held])
+        let audit = try await service.exportAndRetally(key: key(devnet, proposal: id), receipts: [held])
         #expect(audit.status == 0, "plenum retally: \(audit.report.serialized())")
         #expect(audit.report["verdict"]?.stringValue == "match")
         #expect(audit.report["result"]?["signedDigest"]?.stringValue == stored.digest.description)
         #expect(audit.report["result"]?["recomputedDigest"]?.stringValue == stored.digest.description)
         #expect(audit.report["ballots"] == .number("6"))
         // With --rpc the proposal's log, snapshot, deadline, pinned blocks, every power and the quorum are re-read.
-        let online = try service.retally(audit.file, extra: ["--rpc", devnet.rpcURL])
+        let online = try await service.retally(audit.file, extra: ["--rpc", devnet.rpcURL])
         #expect(online.status == 0, "plenum retally --rpc: \(online.report.serialized()) \(online.stderr)")
         let chainChecks = online.report["checks"]?.arrayValue?.first { $0["check"]?.stringValue == "chain" }
         #expect(
@@ -112,7 +112,7 @@ struct ServeEndToEndTests {
         let service = try await ServiceHarness(
             devnet: devnet, channel: "[gating]\nrule = \"anyone\"", webhook: false, now: { clock.now() })
         try await devnet.mine(4)
-        let created = try PlenumBinary.run([
+        let created = try await PlenumBinary.runDetached([
             "polls", "create", "--channel", "devnet", "--title", "Pick a colour", "--choices", "Red,Green,Blue", "--system",
             "ranked-choice",
             "--duration", "10m", "--config", service.dir.file("plenum.toml"), "--admin", service.adminURL, "--json",
@@ -126,7 +126,8 @@ struct ServeEndToEndTests {
         for (key, choice) in [(a[0].key, "2,1,3"), (a[1].key, "1,2,3"), (a[0].key, "3,2,1"), (a[2].key, "2,3,1"), (stranger, "1,2,3")] {
             let file = service.dir.file("voter-\(key.address.lowercased).key")
             if !FileManager.default.fileExists(atPath: file) { try KeyFile.write(key, to: file) }
-            let vote = try PlenumBinary.run(["vote", "--proposal", poll, "--choice", choice, "--key", file, "--hub", service.hubURL])
+            let vote = try await ChildProcess.run(
+                PlenumBinary.path, ["vote", "--proposal", poll, "--choice", choice, "--key", file, "--hub", service.hubURL])
             #expect(vote.status == (key.address == stranger.address ? 1 : 0), "\(vote.stdoutText) \(vote.stderrText)")
         }
         // Ten minutes pass on the bot's clock: the bot closes voting, tallies, publishes and closes the group.
@@ -136,7 +137,7 @@ struct ServeEndToEndTests {
             return p?.phase == .closed ? p?.result : nil
         }
         #expect(stored.result.system == .rankedChoice && stored.result.voters == 3)
-        let audit = try service.exportAndRetally(key: poll)
+        let audit = try await service.exportAndRetally(key: poll)
         #expect(audit.status == 0, "plenum retally: \(audit.report.serialized())")
         #expect(audit.report["result"]?["recomputedDigest"]?.stringValue == stored.digest.description)
         #expect(audit.report["ballots"] == .number("5"))
@@ -182,23 +183,24 @@ struct ServeEndToEndTests {
             let p = try await service.server.store.proposal(key(devnet, proposal: extended))
             return p?.phase == .closed ? p?.result : nil
         }
-        let audit = try service.exportAndRetally(key: key(devnet, proposal: extended))
+        let audit = try await service.exportAndRetally(key: key(devnet, proposal: extended))
         #expect(audit.status == 0, "plenum retally: \(audit.report.serialized())")
         #expect(audit.report["result"]?["recomputedDigest"]?.stringValue == result.digest.description)
         // The canceled proposal has no result: its export re-tallies to a mismatch, never a false match.
-        let canceledAudit = try service.exportAndRetally(key: key(devnet, proposal: canceled))
+        let canceledAudit = try await service.exportAndRetally(key: key(devnet, proposal: canceled))
         #expect(canceledAudit.status == 1)
         #expect(canceledAudit.report["verdict"]?.stringValue == "mismatch")
         // Archival: one file per proposal, named after its key, for all proposals or one channel's.
         for selection in [["--all"], ["--channel", "devnet"]] {
             let folder = service.dir.file("archive-\(selection.count)")
-            let archived = try PlenumBinary.run(["export"] + selection + ["--out", folder, "--config", service.dir.file("plenum.toml")])
+            let archived = try await ChildProcess.run(
+                PlenumBinary.path, ["export"] + selection + ["--out", folder, "--config", service.dir.file("plenum.toml")])
             #expect(archived.status == 0, "\(archived.stderrText)")
             let files = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
             #expect(files.count == 2 && files.allSatisfy { $0.hasPrefix("gov-\(devnet.chainId)-") && $0.hasSuffix(".jsonl") }, "\(files)")
             let extendedFile = "gov-\(devnet.chainId)-\(devnet.governor.lowercased)-\(extended).jsonl"
             #expect(files.contains(extendedFile))
-            #expect(try service.retally(folder + "/" + extendedFile).status == 0)
+            #expect(try await service.retally(folder + "/" + extendedFile).status == 0)
         }
         await service.stop()
     }

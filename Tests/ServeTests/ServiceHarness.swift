@@ -226,20 +226,24 @@ extension ServiceHarness {
     /// Exports a proposal with `plenum export` (the database read-only beside the running service)
     /// and re-tallies the file with `plenum retally --json`, pinning the bot's address; returns the
     /// export's path, the exit status and the report.
-    func exportAndRetally(key: String, receipts: [String] = [], extra: [String] = []) throws -> (file: String, status: Int32, report: JSON)
-    {
+    func exportAndRetally(
+        key: String, receipts: [String] = [], extra: [String] = []
+    ) async throws -> (file: String, status: Int32, report: JSON) {
         let file = dir.file("export-\(UUID().uuidString).jsonl")
-        let exported = try PlenumBinary.run(["export", "--proposal", key, "--out", file, "--config", dir.file("plenum.toml")])
+        let exported = try await ChildProcess.run(
+            PlenumBinary.path, ["export", "--proposal", key, "--out", file, "--config", dir.file("plenum.toml")])
         guard exported.status == 0 else { throw OracleError("plenum export failed (\(exported.status)): \(exported.stderrText)") }
-        let retally = try retally(file, receipts: receipts, extra: extra)
+        let retally = try await retally(file, receipts: receipts, extra: extra)
         return (file, retally.status, retally.report)
     }
 
     /// `plenum retally --json --bot <bot> FILE`.
-    func retally(_ file: String, receipts: [String] = [], extra: [String] = []) throws -> (status: Int32, report: JSON, stderr: String) {
+    func retally(
+        _ file: String, receipts: [String] = [], extra: [String] = []
+    ) async throws -> (status: Int32, report: JSON, stderr: String) {
         var arguments = ["retally", "--json", "--bot", botKey.address.checksummed, file] + extra
         for r in receipts { arguments += ["--receipt", r] }
-        let result = try PlenumBinary.run(arguments)
+        let result = try await PlenumBinary.runDetached(arguments)
         let report = (try? JSONParser(limits: .init(maxBytes: 64 << 20)).parse(Array(result.stdout))) ?? .null
         return (result.status, report, result.stderrText)
     }
