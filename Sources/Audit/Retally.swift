@@ -96,16 +96,26 @@ public enum Retally {
         let context = PreparationContext(
             header: header, proposal: header.botProposal, validator: VoteValidator(proposal: header.botProposal.proposalContext),
             keepReads: options.keepReads)
+        // A pipeline: while the workers prepare one batch, this task reads the next one and applies
+        // the one before, in file order.
+        var inFlight: (work: Task<[PreparedLine], Never>, offset: Int64)?
         while true {
             var batch: [LineReader.Line] = []
             batch.reserveCapacity(options.batchLines)
             do {
                 while batch.count < options.batchLines, let line = try reader.next() { batch.append(line) }
-            } catch { throw RetallyInputError("\(path): \(error)") }
-            guard !batch.isEmpty else { break }
+            } catch {
+                inFlight?.work.cancel()
+                throw RetallyInputError("\(path): \(error)")
+            }
             if let last = batch.last, !last.terminated { state.truncatedLine = last.number }
-            for prepared in await prepare(batch, context: context, workers: options.workers) { state.apply(prepared) }
-            options.progress?(reader.offset, reader.size)
+            let next = batch.isEmpty ? nil : (work: Task { [batch] in await prepare(batch, context: context, workers: options.workers) }, offset: reader.offset)
+            if let (work, offset) = inFlight {
+                for prepared in await work.value { state.apply(prepared) }
+                options.progress?(offset, reader.size)
+            }
+            guard let next else { break }
+            inFlight = next
         }
         state.finish()
         state.report.seconds =

@@ -189,6 +189,50 @@ struct ChatHTTPTests {
         }
     }
 
+    @Test func aFullWriteQueueGets503OverloadedAndLosesNothing() async throws {
+        var hubConfiguration = ChatFixtures.configuration()
+        hubConfiguration.maxPending = 2
+        try await LiveHub.run(hub: hubConfiguration, wrapStore: { GatedChatStore($0) }) { live in
+            let gate = try #require(live.chatStore as? GatedChatStore).gate
+            let group = try await live.hub.createGroup(ChatFixtures.spec("overload")).id
+            let messages = (0..<4).map { ChatFixtures.signed("m\($0)", by: PrivateKey.generate(), in: group, at: Self.now()) }
+            // The writer is held with the first post in its transaction; two more wait behind it.
+            await gate.shut()
+            let first = Task { try await live.post(messages[0]) }
+            let queued = [Task { try await live.post(messages[1]) }, Task { try await live.post(messages[2]) }]
+            let refused: LiveHub.Reply
+            do {
+                await gate.arrivals(atLeast: 1)
+                let deadline = ContinuousClock.now + .seconds(60)
+                while await live.hub.writesWaiting() < 2 {
+                    guard ContinuousClock.now < deadline else { throw TestFailure("the posts never filled the write queue") }
+                    await Task.yield()
+                }
+                // The queue is full: the next post is refused at once, with a time to retry, and not stored.
+                refused = try await live.post(messages[3])
+            } catch {
+                await gate.open()
+                throw error
+            }
+            #expect(refused.status == 503 && refused.errorCode == "overloaded", "\(refused.status) \(refused.json.serialized())")
+            #expect(refused.headers.first(name: "Retry-After") == "1")
+            #expect(refused.json["error"]?["retryAfter"] == .number("1"))
+            // The writer resumes: every post it took is acknowledged, in order, and nothing else is stored.
+            await gate.open()
+            var acknowledged = [try await first.value]
+            for task in queued { acknowledged.append(try await task.value) }
+            #expect(acknowledged.map(\.status) == [201, 201, 201])
+            #expect(Set(acknowledged.compactMap { $0.message?.seq }) == [1, 2, 3])
+            #expect(try await live.store.head(of: group).seq == 3)
+            #expect(try await live.store.message(in: group, sender: messages[3].message.sender, nonce: messages[3].message.nonce) == nil)
+            // Retried as Retry-After says, the refused post is taken.
+            let retried = try await live.post(messages[3])
+            #expect(retried.status == 201 && retried.message?.seq == 4)
+            #expect(await live.hub.writesWaiting() == 0)
+            #expect(ChatFixtures.chainProblem(try await live.hub.messages(in: group, after: 0, limit: 10)) == nil)
+        }
+    }
+
     @Test func streamResumesWithoutGapOrDuplicateWhileMessagesArrive() async throws {
         try await LiveHub.run { live in
             let group = try await live.hub.createGroup(ChatFixtures.spec("stream")).id

@@ -193,6 +193,10 @@ public final class ChatHub: Sendable {
         return (s.batches, s.drafts)
     }
 
+    /// Posts waiting for the writer behind the transaction in progress (a gauge); when it reaches
+    /// `Configuration.maxPending`, new posts are refused with `overloaded` (503).
+    public func writesWaiting() async -> Int { await committer.waiting }
+
     /// Subscribers parked waiting for a commit (a metric; tests check cancelled ones leave).
     public func waitingSubscribers() async -> Int { feed.waiting }
 

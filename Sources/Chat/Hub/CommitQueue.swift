@@ -99,4 +99,7 @@ actor CommitQueue {
     }
 
     var statistics: (batches: Int, drafts: Int) { (batches, committedDrafts) }
+
+    /// Drafts waiting for a transaction (not the batch being written); at `maxPending`, posts are refused.
+    var waiting: Int { pending.count }
 }

@@ -96,6 +96,9 @@ public enum MetricsReport {
             let commits = await hub.commitStatistics()
             out.add("plenum_hub_messages_committed_total", commits.messages, help: "Chat messages committed by the hub.")
             out.add("plenum_hub_commit_batches_total", commits.batches, help: "Transactions the hub committed them in.")
+            out.add(
+                "plenum_hub_writes_waiting", await hub.writesWaiting(),
+                help: "Posts waiting for the writer; at the hub's maxPending new posts get 503 overloaded.", type: "gauge")
         }
         return out.text
     }

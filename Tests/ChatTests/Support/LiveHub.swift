@@ -14,6 +14,8 @@ import Storage
 struct LiveHub {
     let hub: ChatHub
     let store: SQLiteStore
+    /// The store the hub writes through: `store`, or what `wrapStore` made of it.
+    let chatStore: any ChatStore
     let port: Int
     var base: String { "http://127.0.0.1:\(port)" }
     var webSocketBase: String { "ws://127.0.0.1:\(port)" }
@@ -23,12 +25,13 @@ struct LiveHub {
         hub hubConfiguration: ChatHub.Configuration = ChatFixtures.configuration(),
         server serverConfiguration: ChatServer.Configuration = LiveHub.permissive(),
         policy: (any PostingPolicy)? = nil, clock: any ChatClock = SystemChatClock(),
-        directory: TemporaryDirectory? = nil,
+        directory: TemporaryDirectory? = nil, wrapStore: (SQLiteStore) -> any ChatStore = { $0 },
         _ body: @Sendable (LiveHub) async throws -> T
     ) async throws -> T {
         let folder = try directory ?? TemporaryDirectory()
         let store = try SQLiteStore(path: folder.file("plenum.sqlite"))
-        let hub = ChatHub(store: store, policy: policy, configuration: hubConfiguration, clock: clock)
+        let chatStore = wrapStore(store)
+        let hub = ChatHub(store: chatStore, policy: policy, configuration: hubConfiguration, clock: clock)
         var configuration = serverConfiguration
         configuration.port = 0
         let (ports, portSink) = AsyncStream<Int>.makeStream()
@@ -46,7 +49,7 @@ struct LiveHub {
             }
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else { throw TestFailure("the server did not start") }
-            let live = LiveHub(hub: hub, store: store, port: port)
+            let live = LiveHub(hub: hub, store: store, chatStore: chatStore, port: port)
             let result: T
             do { result = try await body(live) } catch {
                 tasks.cancelAll()
