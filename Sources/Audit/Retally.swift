@@ -109,7 +109,9 @@ public enum Retally {
                 throw RetallyInputError("\(path): \(error)")
             }
             if let last = batch.last, !last.terminated { state.truncatedLine = last.number }
-            let next = batch.isEmpty ? nil : (work: Task { [batch] in await prepare(batch, context: context, workers: options.workers) }, offset: reader.offset)
+            let next =
+                batch.isEmpty
+                ? nil : (work: Task { [batch] in await prepare(batch, context: context, workers: options.workers) }, offset: reader.offset)
             if let (work, offset) = inFlight {
                 for prepared in await work.value { state.apply(prepared) }
                 options.progress?(offset, reader.size)
