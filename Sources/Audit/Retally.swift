@@ -22,8 +22,9 @@ public enum Retally {
         public var bot: Address?
         /// Receipts a voter holds (file name and signed document).
         public var receipts: [(name: String, document: JSON)] = []
-        /// Lines per batch handed to the workers.
-        public var batchLines = 1024
+        /// Lines per batch handed to the workers (two batches are in memory at once: one being
+        /// prepared, one being applied).
+        public var batchLines = 512
         /// Keep each voter's recorded chain reads (for `--rpc`).
         public var keepReads = false
         /// Called after each batch with (bytes read, file size).
