@@ -19,6 +19,8 @@ public struct TypedData: Sendable {
     public let domainFields: [Field]
     /// keccak256(encodeType(name)) for every declared type, computed once.
     public private(set) var typeHashes: [String: Hash32] = [:]
+    /// `hashStruct(domain)` and `hashStruct(message)`, computed once by the parse that validates them.
+    private var hashes: (domain: Hash32, message: Hash32) = (.zero, .zero)
 
     /// Largest number of struct types accepted.
     public static let maxTypes = 128
@@ -79,9 +81,9 @@ public struct TypedData: Sendable {
             throw TypedDataError.unsupported("primaryType EIP712Domain (sign the domain as a message instead)")
         }
         for name in types.keys { typeHashes[name] = Keccak256.hash(try encodeType(name)) }
-        // Encode once so that every value error surfaces at parse time.
-        _ = try hashStruct("EIP712Domain", domain, path: "domain")
-        _ = try hashStruct(primary, message, path: "message")
+        // Encode once so that every value error surfaces at parse time; the values are immutable,
+        // so the two hashes are kept for `digest()`.
+        hashes = (try hashStruct("EIP712Domain", domain, path: "domain"), try hashStruct(primary, message, path: "message"))
     }
 
     /// Parses the wallet JSON text.
@@ -95,15 +97,11 @@ public struct TypedData: Sendable {
         return hash
     }
 
-    /// `hashStruct(domain)`.
-    public func domainSeparator() throws -> Hash32 {
-        try hashStruct("EIP712Domain", domain, path: "domain")
-    }
+    /// `hashStruct(domain)` (computed when the document was parsed).
+    public func domainSeparator() throws -> Hash32 { hashes.domain }
 
-    /// `hashStruct(message)` under `primaryType`.
-    public func structHash() throws -> Hash32 {
-        try hashStruct(primaryType, message, path: "message")
-    }
+    /// `hashStruct(message)` under `primaryType` (computed when the document was parsed).
+    public func structHash() throws -> Hash32 { hashes.message }
 
     /// `keccak256(0x19 ‖ 0x01 ‖ domainSeparator ‖ hashStruct(message))`: what the wallet signs.
     public func digest() throws -> Hash32 {
