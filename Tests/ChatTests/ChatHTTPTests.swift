@@ -281,10 +281,13 @@ struct ChatHTTPTests {
                 for _ in 0..<2 {
                     tasks.addTask { try await Self.streamFrames(live, group: group, after: 0, messages: 100, untilClosed: true) }
                 }
-                var open = 0
-                while open < 2 {
-                    // Wait for both streams to hold their slots (each is parked waiting for a commit).
-                    open = await live.hub.waitingSubscribers()
+                // Wait for both streams to hold their slots (each is parked waiting for a commit); a
+                // stream that failed to open fails the test here rather than leaving it waiting.
+                let deadline = ContinuousClock.now + .seconds(60)
+                while await live.hub.waitingSubscribers() < 2 {
+                    guard ContinuousClock.now < deadline else {
+                        throw TestFailure("only \(await live.hub.waitingSubscribers()) of 2 streams opened within 60 s")
+                    }
                     await Task.yield()
                 }
                 let (refused, closeCode) = try await Self.stream(live, group: group, after: 0, messages: 1)

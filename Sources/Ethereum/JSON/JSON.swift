@@ -49,39 +49,65 @@ public enum JSON: Hashable, Sendable {
 }
 
 /// A JSON object: members in document order, keys unique.
+///
+/// Lookups in small objects (the usual case: a ballot, a message, a request) compare keys in order,
+/// which is cheaper than hashing them; an object that grows past `linearLimit` members also keeps a
+/// hash index, so a hostile object with many keys stays O(1) per lookup.
 public struct JSONObject: Hashable, Sendable, Sequence {
     public private(set) var members: [(key: String, value: JSON)] = []
-    private var index: [String: Int] = [:]
+    /// Key → position in `members`, kept only above `linearLimit` members.
+    private var index: [String: Int]?
+    static let linearLimit = 12
 
     public init() {}
 
     /// Builds an object; a later duplicate key replaces the earlier value.
     public init(_ members: [(String, JSON)]) {
+        self.members.reserveCapacity(members.count)
         for (k, v) in members { self[k] = v }
     }
 
     public var keys: [String] { members.map(\.key) }
     public var count: Int { members.count }
 
+    private func position(of key: String) -> Int? {
+        if let index { return index[key] }
+        return members.firstIndex { $0.key == key }
+    }
+
     public subscript(key: String) -> JSON? {
-        get { index[key].map { members[$0].value } }
+        get { position(of: key).map { members[$0].value } }
         set {
-            if let i = index[key] {
+            if let i = position(of: key) {
                 if let newValue { members[i].value = newValue } else { remove(at: i) }
             } else if let newValue {
-                index[key] = members.count
                 members.append((key, newValue))
+                if index != nil {
+                    index![key] = members.count - 1
+                } else if members.count > Self.linearLimit {
+                    rebuildIndex()
+                }
             }
         }
     }
 
     private mutating func remove(at i: Int) {
         members.remove(at: i)
-        index = [:]
-        for (n, m) in members.enumerated() { index[m.key] = n }
+        if index != nil { rebuildIndex() }
     }
 
-    public func contains(_ key: String) -> Bool { index[key] != nil }
+    private mutating func rebuildIndex() {
+        guard members.count > Self.linearLimit else {
+            index = nil
+            return
+        }
+        var built: [String: Int] = [:]
+        built.reserveCapacity(members.count)
+        for (n, m) in members.enumerated() { built[m.key] = n }
+        index = built
+    }
+
+    public func contains(_ key: String) -> Bool { position(of: key) != nil }
 
     public func makeIterator() -> IndexingIterator<[(key: String, value: JSON)]> { members.makeIterator() }
 
