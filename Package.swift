@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "Audit", targets: ["Audit"]),
         .library(name: "AuditTesting", targets: ["AuditTesting"]),
         .library(name: "Bot", targets: ["Bot"]),
+        .library(name: "PlenumService", targets: ["PlenumService"]),
         .library(name: "Chat", targets: ["Chat"]),
         .library(name: "PlenumTesting", targets: ["PlenumTesting"]),
     ],

@@ -35,5 +35,14 @@ let package = Package(
             swiftSettings: fuzz),
         .executableTarget(
             name: "FuzzTOML", dependencies: ["FuzzDriver", .product(name: "TOML", package: "Plenum")], swiftSettings: fuzz),
+        .executableTarget(
+            name: "FuzzConfig", dependencies: ["FuzzDriver", .product(name: "PlenumService", package: "Plenum")], swiftSettings: fuzz),
+        .executableTarget(
+            name: "FuzzExportLine",
+            dependencies: [
+                "FuzzDriver", .product(name: "Audit", package: "Plenum"), .product(name: "AuditTesting", package: "Plenum"),
+                .product(name: "Ethereum", package: "Plenum"),
+            ],
+            swiftSettings: fuzz),
     ]
 )

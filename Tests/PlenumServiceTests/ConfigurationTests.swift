@@ -61,4 +61,19 @@ struct ConfigurationTests {
         #expect(has("b.toml", nil, "start_block", "required"), "\(lines)")
         #expect(has("c.toml", 3, "", "unterminated array"), "\(lines)")
     }
+
+    /// FuzzConfig's finding: a duration of more milliseconds than an Int64 holds trapped the loader
+    /// (converting the Double to Int64); it is a problem with the key's line now, like any other.
+    @Test func durationsTooLongToKeepAreProblemsNotCrashes() throws {
+        let dir = try write([
+            "config/plenum.toml": service + "\nrequest_timeout = 1e300\n",
+            "proposals/a.toml":
+                "chain = \"main\"\ngovernor = \"0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512\"\nstart_block = 1\n[reminders]\nbefore = [\"1e17s\", \"9e15ms\"]\n",
+        ])
+        let error = try #require(throws: ConfigurationError.self) { try PlenumConfiguration.load(path: dir.file("config/plenum.toml")) }
+        let found = error.problems.map { "\($0.file.hasSuffix("a.toml") ? "a.toml" : "plenum.toml"):\($0.line ?? 0): \($0.key)" }
+        #expect(found == ["plenum.toml:8: chains.main.request_timeout", "a.toml:5: reminders.before"], "\(error)")
+        #expect(error.problems[0].message.contains("longer than"))
+        #expect(error.problems[1].message.contains("\"1e17s\" is not a duration"))
+    }
 }

@@ -76,7 +76,10 @@ struct TOMLReader {
         guard let node = node(key, required: false) else { return nil }
         switch node.value {
         case .integer(let s) where s >= 0: return .seconds(s)
-        case .float(let s) where s >= 0 && s.isFinite: return .milliseconds(Int64(s * 1000))
+        case .float(let s) where s >= 0 && s.isFinite:
+            if let d = TOMLReader.milliseconds(s * 1000) { return d }
+            problem(key, "\(s) seconds is longer than any duration Plenum can keep")
+            return nil
         case .string(let text):
             if let d = TOMLReader.parseDuration(text) { return d }
             problem(key, "\"\(text)\" is not a duration (examples: \"500ms\", \"2s\", \"5m\", \"1h\")")
@@ -91,10 +94,17 @@ struct TOMLReader {
         for (suffix, scale) in [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)] where text.hasSuffix(suffix) {
             let number = text.dropLast(suffix.count)
             if let n = Double(number), n >= 0, n.isFinite, !(suffix == "s" && number.hasSuffix("m")) {
-                return .milliseconds(Int64(n * Double(scale)))
+                return milliseconds(n * Double(scale))
             }
         }
         return nil
+    }
+
+    /// `ms` milliseconds, or nil when that is more than an Int64 of milliseconds holds (about 292
+    /// million years; converting such a Double to Int64 would trap).
+    static func milliseconds(_ ms: Double) -> Duration? {
+        guard ms >= 0 && ms < 0x1p63 else { return nil }
+        return .milliseconds(Int64(ms))
     }
 
     mutating func stringArray(_ key: String, required: Bool = false) -> [String]? {
