@@ -200,6 +200,10 @@ public final class ChatHub: Sendable {
     /// Subscribers parked waiting for a commit (a metric; tests check cancelled ones leave).
     public func waitingSubscribers() async -> Int { feed.waiting }
 
+    /// Groups whose last committed `seq` the hub keeps in memory to wake their readers: those that
+    /// committed since start and are open, plus at most the last 1,024 closed (tests check the bound).
+    public func trackedGroups() async -> Int { feed.trackedGroups }
+
     func storeCall<T>(_ body: () async throws -> T) async throws -> T {
         do { return try await body() } catch let error as ChatError { throw error } catch is CancellationError {
             throw CancellationError()
