@@ -148,6 +148,7 @@ public final class ChatHub: Sendable {
         let draft = MessageDraft(signed: signed, id: id, receivedAt: now, closesGroup: closesGroup)
         switch await committer.append(draft) {
         case .success(.appended(let entry)):
+            if closesGroup { await policy.groupClosed(info) }
             return entry
         case .success(.duplicate(let existing)):
             throw ChatError(
@@ -155,17 +156,19 @@ public final class ChatHub: Sendable {
                 "\(m.sender.checksummed) already used nonce \(m.nonce) in group \(m.group) (stored at seq \(existing.seq))",
                 existing: existing)
         case .success(.rejected(let error)):
-            if error.code == .groupClosed { closed(m.group) }
+            if error.code == .groupClosed { await closed(info) }
             throw error
         case .failure(let error):
             throw error
         }
     }
 
-    /// A post found the group closed (by another process, or a cache behind): drop it and wake readers.
-    private func closed(_ group: GroupID) {
-        openGroups.forget([group])
-        feed.poke(group)
+    /// A post found the group closed (by another process, or a cache behind): drop it, wake readers
+    /// and let the policy forget it.
+    private func closed(_ group: GroupInfo) async {
+        openGroups.forget([group.id])
+        feed.poke(group.id)
+        await policy.groupClosed(group)
     }
 
     // MARK: Reading
