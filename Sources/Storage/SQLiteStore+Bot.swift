@@ -69,6 +69,19 @@ extension SQLiteStore: BotStore {
         ORDER BY created_at, key
         """
 
+    public func proposalCounts() async throws -> [BotProposal.Phase: Int] {
+        try await pool.read { db in
+            var counts: [BotProposal.Phase: Int] = [:]
+            for row in try Row.fetchAll(db, sql: Self.proposalCountsSQL) {
+                if let phase = BotProposal.Phase(rawValue: row[0]) { counts[phase] = row[1] }
+            }
+            return counts
+        }
+    }
+
+    /// Counted from the index on phase alone, not from the proposals' rows.
+    static let proposalCountsSQL = "SELECT phase, COUNT(*) FROM bot_proposals GROUP BY phase"
+
     public func allProposals() async throws -> [BotProposal] {
         try await pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM bot_proposals ORDER BY created_at, key").map(Self.proposal) }
     }

@@ -20,6 +20,14 @@ struct SQLiteStoreMemoryTests {
         #expect(plan == ["SCAN bot_proposals USING INDEX bot_proposals_unfinished"], "\(plan)")
     }
 
+    @Test func metricsCountProposalsWithoutReadingThem() throws {
+        let dir = try TemporaryDirectory()
+        let store = try SQLiteStore(path: dir.file("plenum.sqlite"))
+        let plan = try Self.plan(SQLiteStore.proposalCountsSQL, in: store)
+        // The index on phase alone: no row (results, export anchors) is read however many there are.
+        #expect(plan == ["SCAN bot_proposals USING COVERING INDEX bot_proposals_active"], "\(plan)")
+    }
+
     @Test func everyConnectionHasAnExplicitPageCache() async throws {
         let dir = try TemporaryDirectory()
         let store = try SQLiteStore(path: dir.file("plenum.sqlite"))
