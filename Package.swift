@@ -206,7 +206,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PlenumServiceTests",
-            dependencies: ["PlenumService", "Ethereum", "PlenumTesting"],
+            dependencies: ["PlenumService", "Bot", "Chat", "Storage", "Ethereum", "PlenumTesting", "BotTesting"],
             swiftSettings: strict
         ),
         .testTarget(

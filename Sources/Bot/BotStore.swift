@@ -11,6 +11,9 @@ public protocol BotStore: Sendable {
     /// Proposals not in a final phase.
     func activeProposals() async throws -> [BotProposal]
     func allProposals() async throws -> [BotProposal]
+    /// How many proposals and polls are in each phase (phases with none may be absent), without
+    /// reading the proposals themselves.
+    func proposalCounts() async throws -> [BotProposal.Phase: Int]
 
     /// Records decisions about messages and advances the proposal's processed sequence, atomically.
     func recordVotes(_ records: [VoteRecord], proposal: String, processedThrough seq: UInt64) async throws

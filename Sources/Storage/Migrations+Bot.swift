@@ -90,5 +90,15 @@ extension Migrations {
             ALTER TABLE bot_proposals ADD COLUMN export_anchor_json TEXT;
             """
         ),
+        (
+            // The bot asks for the unfinished proposals at every step; the index on phase cannot serve
+            // that condition, so each step read every proposal ever made. A partial index on the very
+            // condition holds only the unfinished ones, in the order the bot reads them.
+            "2026-12-02-bot-unfinished-index",
+            """
+            CREATE INDEX bot_proposals_unfinished ON bot_proposals (created_at, key)
+            WHERE phase NOT IN ('closed', 'canceled', 'removed') OR pending_notice IS NOT NULL;
+            """
+        ),
     ]
 }

@@ -59,14 +59,28 @@ extension SQLiteStore: BotStore {
     }
 
     public func activeProposals() async throws -> [BotProposal] {
+        try await pool.read { db in try Row.fetchAll(db, sql: Self.activeProposalsSQL).map(Self.proposal) }
+    }
+
+    /// The bot reads it every step: its `WHERE` is that of the partial index `bot_proposals_unfinished`
+    /// word for word, so SQLite reads only unfinished proposals, already in order, however many have closed.
+    static let activeProposalsSQL = """
+        SELECT * FROM bot_proposals WHERE phase NOT IN ('closed', 'canceled', 'removed') OR pending_notice IS NOT NULL
+        ORDER BY created_at, key
+        """
+
+    public func proposalCounts() async throws -> [BotProposal.Phase: Int] {
         try await pool.read { db in
-            try Row.fetchAll(
-                db,
-                sql:
-                    "SELECT * FROM bot_proposals WHERE phase NOT IN ('closed', 'canceled', 'removed') OR pending_notice IS NOT NULL ORDER BY created_at, key"
-            ).map(Self.proposal)
+            var counts: [BotProposal.Phase: Int] = [:]
+            for row in try Row.fetchAll(db, sql: Self.proposalCountsSQL) {
+                if let phase = BotProposal.Phase(rawValue: row[0]) { counts[phase] = row[1] }
+            }
+            return counts
         }
     }
+
+    /// Counted from the index on phase alone, not from the proposals' rows.
+    static let proposalCountsSQL = "SELECT phase, COUNT(*) FROM bot_proposals GROUP BY phase"
 
     public func allProposals() async throws -> [BotProposal] {
         try await pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM bot_proposals ORDER BY created_at, key").map(Self.proposal) }

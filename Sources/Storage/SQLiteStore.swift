@@ -4,14 +4,35 @@ import GRDB
 /// Plenum's SQLite database (GRDB, WAL mode, full synchronous commits): one file holds the chain
 /// followers, and later the chat log, votes and results. Opening it runs the named migrations.
 public final class SQLiteStore: Sendable {
+    /// The connections the store opens and the page cache each keeps: together they bound the memory
+    /// SQLite holds, whatever the size of the database.
+    public struct Configuration: Sendable {
+        /// Reader connections beside the one writer, opened as reads overlap and then kept (GRDB's
+        /// `maximumReaderCount`).
+        public var maximumReaders = 5
+        /// The writer's page cache, KiB (`PRAGMA cache_size = -N`). It keeps the pages that writes
+        /// touch again and again (the tables' and indexes' last pages) from one transaction to the next.
+        public var writerCacheKiB = 2048
+        /// Each reader's page cache, KiB. SQLite empties a reader's cache whenever another connection
+        /// has committed since its last read, so under load a reader holds about one query's pages.
+        public var readerCacheKiB = 1024
+
+        public init() {}
+
+        /// The most page cache the store can hold, KiB.
+        public var pageCacheBoundKiB: Int { writerCacheKiB + maximumReaders * readerCacheKiB }
+    }
+
     public let path: String
+    public let configuration: Configuration
     let pool: DatabasePool
 
     /// Opens (creating if needed) the database at `path`. A folder it creates is mode 0700 and a new
     /// database file mode 0600; SQLite gives the `-wal` and `-shm` files the database file's mode.
     /// (The process umask is left alone: it is shared by every thread.)
-    public init(path: String) throws {
+    public init(path: String, configuration: Configuration = Configuration()) throws {
         self.path = path
+        self.configuration = configuration
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty && !FileManager.default.fileExists(atPath: folder) {
             try FileManager.default.createDirectory(
@@ -20,31 +41,32 @@ public final class SQLiteStore: Sendable {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw StorageError("cannot create database \(path): \(String(cString: strerror(errno)))") }
         close(descriptor)
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
+        var grdb = Self.connections(configuration)
+        grdb.busyMode = .timeout(10)
+        grdb.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
-        pool = try DatabasePool(path: path, configuration: configuration)
+        pool = try DatabasePool(path: path, configuration: grdb)
         try Self.migrator.migrate(pool)
     }
 
     /// Opens an existing database for reading only, beside a running service if need be (WAL mode
     /// lets readers and the writer work at once). Nothing is created or migrated: a database that
     /// lacks migrations this program knows is refused, since its tables may not be what it reads.
-    public init(readOnlyPath path: String) throws {
+    public init(readOnlyPath path: String, configuration: Configuration = Configuration()) throws {
         self.path = path
+        self.configuration = configuration
         guard FileManager.default.fileExists(atPath: path) else {
             throw StorageError("database \(path) does not exist (plenum serve creates it)")
         }
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw StorageError("database \(path) is not readable by this user (run as the service's user)")
         }
-        var configuration = Configuration()
-        configuration.readonly = true
-        configuration.busyMode = .timeout(10)
-        do { pool = try DatabasePool(path: path, configuration: configuration) } catch {
+        var grdb = Self.connections(configuration)
+        grdb.readonly = true
+        grdb.busyMode = .timeout(10)
+        do { pool = try DatabasePool(path: path, configuration: grdb) } catch {
             throw StorageError("cannot open database \(path) for reading: \(error)")
         }
         let complete = try pool.read { db in try Self.migrator.hasCompletedMigrations(db) }
@@ -52,6 +74,18 @@ public final class SQLiteStore: Sendable {
             throw StorageError(
                 "database \(path) has not been upgraded to this version of plenum yet: run plenum serve (it migrates at start)")
         }
+    }
+
+    /// GRDB's configuration for the pool: the reader count, and each connection's page cache (the
+    /// pool's readers are its read-only connections).
+    static func connections(_ configuration: Configuration) -> GRDB.Configuration {
+        var grdb = GRDB.Configuration()
+        grdb.maximumReaderCount = max(1, configuration.maximumReaders)
+        grdb.prepareDatabase { db in
+            let kib = db.configuration.readonly ? configuration.readerCacheKiB : configuration.writerCacheKiB
+            try db.execute(sql: "PRAGMA cache_size = \(-max(1, kib))")
+        }
+        return grdb
     }
 
     /// Names of the migrations applied, in order.

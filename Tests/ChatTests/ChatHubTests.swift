@@ -269,6 +269,27 @@ struct ChatHubTests {
         _ = await commits.result
         #expect(await hub.waitingSubscribers() == 0)
     }
+
+    @Test func closedGroupsDoNotAccumulateInMemory() async throws {
+        let hub = Self.hub()
+        let open = try await hub.createGroup(ChatFixtures.spec("still-open")).id
+        _ = try await hub.post("open", to: open, signedBy: ChatFixtures.bot, idempotencyKey: "open")
+        var closed: [GroupID] = []
+        for i in 0..<1100 {
+            let group = try await hub.createGroup(ChatFixtures.spec("closed-\(i)")).id
+            _ = try await hub.close(group, notice: "closed", signedBy: ChatFixtures.bot, idempotencyKey: "close")
+            closed.append(group)
+        }
+        // The open group and at most the last 1,024 closed ones are remembered, not all 1,101.
+        let tracked = await hub.trackedGroups()
+        #expect(tracked >= 1 && tracked <= 1 + 1024, "\(tracked) groups tracked")
+        // Streams of forgotten and remembered closed groups still replay and end.
+        for group in [closed[0], closed[closed.count - 1]] {
+            var seen: [UInt64] = []
+            for try await entry in hub.subscribe(to: group, after: 0) { seen.append(entry.seq) }
+            #expect(seen == [1])
+        }
+    }
 }
 
 /// A store whose appends fail while `failing` is set (the disk is full, the database is locked).

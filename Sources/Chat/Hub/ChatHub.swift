@@ -148,6 +148,7 @@ public final class ChatHub: Sendable {
         let draft = MessageDraft(signed: signed, id: id, receivedAt: now, closesGroup: closesGroup)
         switch await committer.append(draft) {
         case .success(.appended(let entry)):
+            if closesGroup { await policy.groupClosed(info) }
             return entry
         case .success(.duplicate(let existing)):
             throw ChatError(
@@ -155,17 +156,19 @@ public final class ChatHub: Sendable {
                 "\(m.sender.checksummed) already used nonce \(m.nonce) in group \(m.group) (stored at seq \(existing.seq))",
                 existing: existing)
         case .success(.rejected(let error)):
-            if error.code == .groupClosed { closed(m.group) }
+            if error.code == .groupClosed { await closed(info) }
             throw error
         case .failure(let error):
             throw error
         }
     }
 
-    /// A post found the group closed (by another process, or a cache behind): drop it and wake readers.
-    private func closed(_ group: GroupID) {
-        openGroups.forget([group])
-        feed.poke(group)
+    /// A post found the group closed (by another process, or a cache behind): drop it, wake readers
+    /// and let the policy forget it.
+    private func closed(_ group: GroupInfo) async {
+        openGroups.forget([group.id])
+        feed.poke(group.id)
+        await policy.groupClosed(group)
     }
 
     // MARK: Reading
@@ -199,6 +202,10 @@ public final class ChatHub: Sendable {
 
     /// Subscribers parked waiting for a commit (a metric; tests check cancelled ones leave).
     public func waitingSubscribers() async -> Int { feed.waiting }
+
+    /// Groups whose last committed `seq` the hub keeps in memory to wake their readers: those that
+    /// committed since start and are open, plus at most the last 1,024 closed (tests check the bound).
+    public func trackedGroups() async -> Int { feed.trackedGroups }
 
     func storeCall<T>(_ body: () async throws -> T) async throws -> T {
         do { return try await body() } catch let error as ChatError { throw error } catch is CancellationError {

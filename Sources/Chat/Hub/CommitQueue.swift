@@ -74,11 +74,11 @@ actor CommitQueue {
             batches += 1
             committedDrafts += appended.count
             // Closed groups leave the cache before their closing entries wake anyone.
-            openGroups.forget(
-                zip(batch, outcomes).compactMap { entry, outcome in
-                    if case .appended = outcome, entry.draft.closesGroup { entry.draft.group } else { nil }
-                })
-            if !appended.isEmpty { feed.publish(appended) }
+            let closing = zip(batch, outcomes).compactMap { entry, outcome in
+                if case .appended = outcome, entry.draft.closesGroup { entry.draft.group } else { nil }
+            }
+            openGroups.forget(closing)
+            if !appended.isEmpty { feed.publish(appended, closing: closing) }
             results = outcomes.map { .success($0) }
         } catch let error as ChatError {
             results = Array(repeating: .failure(error), count: batch.count)

@@ -5,19 +5,37 @@ import Synchronization
 ///
 /// Heads only grow. A subscriber that read nothing after `seq` and then waits is woken by any
 /// commit past `seq`, including one published between its read and its wait.
+///
+/// A closed group's head is kept until `closedRetention` more groups have closed, then dropped, so
+/// the heads stay bounded by the open groups plus that many. After the closing entry, the only
+/// reader that can still wait on the group is one that found it open just before (its next look
+/// sees it closed); such a reader waits within moments, long before a thousand more groups close.
 final class MessageFeed: Sendable {
+    /// Closed groups whose heads are kept.
+    static let closedRetention = 1024
+
     private struct State {
         var heads: [GroupID: UInt64] = [:]
+        /// Closed groups whose heads are still kept, oldest first.
+        var closed: [GroupID] = []
         var lastPosition: Int64 = 0
         var groupWaiters: [GroupID: [UInt64: CheckedContinuation<Void, any Error>]] = [:]
         var positionWaiters: [UInt64: CheckedContinuation<Void, any Error>] = [:]
         var nextID: UInt64 = 0
+
+        /// Notes that `group` has closed; drops the head of the oldest closed group beyond the retention.
+        mutating func retire(_ group: GroupID) {
+            closed.append(group)
+            guard closed.count > MessageFeed.closedRetention else { return }
+            heads[closed.removeFirst()] = nil
+        }
     }
 
     private let state = Mutex(State())
 
-    /// Records committed entries (in position order) and wakes whoever waits for them.
-    func publish(_ entries: [StoredMessage]) {
+    /// Records committed entries (in position order) and the groups they closed, and wakes whoever
+    /// waits for them.
+    func publish(_ entries: [StoredMessage], closing: [GroupID] = []) {
         let woken = state.withLock { s in
             var woken: [CheckedContinuation<Void, any Error>] = []
             for entry in entries {
@@ -25,6 +43,7 @@ final class MessageFeed: Sendable {
                 s.lastPosition = max(s.lastPosition, entry.position)
                 if let waiters = s.groupWaiters.removeValue(forKey: entry.group) { woken.append(contentsOf: waiters.values) }
             }
+            for group in closing { s.retire(group) }
             woken.append(contentsOf: s.positionWaiters.values)
             s.positionWaiters = [:]
             return woken
@@ -88,11 +107,18 @@ final class MessageFeed: Sendable {
         }
     }
 
-    /// Wakes the waiters of a group without a new entry (so they look again, e.g. at a closed group).
+    /// Wakes the waiters of a group found closed without a new entry here (closed by another
+    /// process, or a cache behind), so they look again; its head is retired like a closed group's.
     func poke(_ group: GroupID) {
-        let woken = state.withLock { $0.groupWaiters.removeValue(forKey: group) }
+        let woken = state.withLock { s in
+            s.retire(group)
+            return s.groupWaiters.removeValue(forKey: group)
+        }
         for waiter in woken?.values ?? [:].values { waiter.resume() }
     }
+
+    /// Groups whose head is kept.
+    var trackedGroups: Int { state.withLock { $0.heads.count } }
 
     /// Number of suspended waiters (tests check that cancelled subscribers leave none behind).
     var waiting: Int { state.withLock { s in s.groupWaiters.values.reduce(0) { $0 + $1.count } + s.positionWaiters.count } }

@@ -4,6 +4,13 @@ import Ethereum
 /// snapshot, allowlists). The hub asks after the signature has been verified, so `sender` is proven.
 public protocol PostingPolicy: Sendable {
     func mayPost(sender: Address, group: GroupInfo) async throws -> PostingDecision
+    /// The hub saw `group` close: nobody posts there again, so what the policy keeps about it can go.
+    func groupClosed(_ group: GroupInfo) async
+}
+
+extension PostingPolicy {
+    /// Keeps nothing per group.
+    public func groupClosed(_ group: GroupInfo) async {}
 }
 
 /// A policy's answer; a denial's reason is shown to the sender.
@@ -36,5 +43,9 @@ public struct StandardPostingPolicy: PostingPolicy {
             }
             return try await votingPower.mayPost(sender: sender, group: group)
         }
+    }
+
+    public func groupClosed(_ group: GroupInfo) async {
+        await votingPower?.groupClosed(group)
     }
 }

@@ -55,6 +55,9 @@ public struct HubBotChat: BotChat {
 /// The hub's posting policy for voting-power-gated groups: a member may post when their voting power
 /// at the proposal's snapshot is above zero. Before the snapshot's blocks are confirmed the power
 /// cannot be read yet, and posts are allowed (ballots are still weighed, and rejected without power).
+///
+/// Answers are kept per group until the group closes, and at most `maxCached` in all (the whole
+/// cache is dropped when full: it refills from the chain).
 public actor BotPostingPolicy: PostingPolicy {
     let store: any BotStore
     let chain: any BotChain
@@ -80,8 +83,14 @@ public actor BotPostingPolicy: PostingPolicy {
             cache = [:]
             cached = 0
         }
-        cache[group.key, default: [:]][sender] = !power.isZero
-        cached += 1
+        if cache[group.key, default: [:]].updateValue(!power.isZero, forKey: sender) == nil { cached += 1 }
         return power.isZero ? .deny(reason: "\(sender.checksummed) has no voting power at this proposal's snapshot") : .allow
     }
+
+    public func groupClosed(_ group: GroupInfo) {
+        if let answers = cache.removeValue(forKey: group.key) { cached -= answers.count }
+    }
+
+    /// Answers kept (tests check that a closed group's answers go).
+    public var cachedAnswers: Int { cached }
 }

@@ -85,11 +85,11 @@ public enum MetricsReport {
             out.add("plenum_webhook_failures_total", s.webhookFailures, help: "Webhook delivery attempts that failed.")
             out.add("plenum_tally_duration_milliseconds", s.lastTallyMilliseconds, help: "Duration of the last tally.", type: "gauge")
         }
-        if let store = sources.store, let proposals = try? await store.allProposals() {
+        if let store = sources.store, let counts = try? await store.proposalCounts() {
             for phase in BotProposal.Phase.allCases {
                 out.add(
-                    "plenum_proposals", proposals.filter { $0.phase == phase }.count, labels: [("phase", phase.rawValue)],
-                    help: "Proposals and polls by phase.", type: "gauge")
+                    "plenum_proposals", counts[phase] ?? 0, labels: [("phase", phase.rawValue)], help: "Proposals and polls by phase.",
+                    type: "gauge")
             }
         }
         if let hub = sources.hub {
