@@ -72,8 +72,24 @@ struct ConfigurationTests {
         ])
         let error = try #require(throws: ConfigurationError.self) { try PlenumConfiguration.load(path: dir.file("config/plenum.toml")) }
         let found = error.problems.map { "\($0.file.hasSuffix("a.toml") ? "a.toml" : "plenum.toml"):\($0.line ?? 0): \($0.key)" }
-        #expect(found == ["plenum.toml:8: chains.main.request_timeout", "a.toml:5: reminders.before"], "\(error)")
+        #expect(
+            found == ["plenum.toml:8: chains.main.request_timeout", "a.toml:5: reminders.before", "a.toml:5: reminders.before"], "\(error)")
         #expect(error.problems[0].message.contains("longer than"))
         #expect(error.problems[1].message.contains("\"1e17s\" is not a duration"))
+        #expect(error.problems[2].message.contains("\"9e15ms\" is longer than the longest duration Plenum accepts (366 days)"))
+    }
+
+    /// Whole numbers of seconds too long to be a timeout (they would overflow where a timeout
+    /// becomes nanoseconds) are refused at load, with the key, like any duration over 366 days.
+    @Test func durationsOverAYearAreRefusedWithTheirKey() throws {
+        let dir = try write([
+            "config/plenum.toml": service + "\nrequest_timeout = 10000000000\n",
+            "proposals/a.toml":
+                "chain = \"main\"\ngovernor = \"0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512\"\nstart_block = 1\n[reminders]\nbefore = [\"366d\", \"367d\", \"1h\"]\n",
+        ])
+        let error = try #require(throws: ConfigurationError.self) { try PlenumConfiguration.load(path: dir.file("config/plenum.toml")) }
+        #expect(error.problems.map(\.key) == ["chains.main.request_timeout", "reminders.before"], "\(error)")
+        #expect(error.problems[0].message == "10000000000 seconds is longer than the longest duration Plenum accepts (366 days)")
+        #expect(error.problems[1].message.contains("\"367d\" is longer than"))
     }
 }

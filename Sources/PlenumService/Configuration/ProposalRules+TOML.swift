@@ -124,7 +124,11 @@ extension ProposalRules {
             var r = TOMLReader(file: file, table: table, prefix: "reminders", line: line)
             for text in r.stringArray("before") ?? [] {
                 if let d = TOMLReader.parseDuration(text) {
-                    reminders.append(d)
+                    if d <= TOMLReader.longestDuration {
+                        reminders.append(d)
+                    } else {
+                        r.problem("before", "\"\(text)\" is longer than the longest duration Plenum accepts (366 days)")
+                    }
                 } else {
                     r.problem("before", "\"\(text)\" is not a duration")
                 }

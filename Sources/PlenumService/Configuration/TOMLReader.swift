@@ -72,22 +72,38 @@ struct TOMLReader {
     }
 
     /// A duration: a number of seconds, or a string such as "500ms", "2s", "5m", "1h".
+    /// The longest duration a configuration may give (a year and a day): anything longer is a
+    /// mistake, and longer timeouts would overflow where they become nanoseconds.
+    static let longestDuration: Duration = .seconds(366 * 86_400)
+
     mutating func duration(_ key: String) -> Duration? {
         guard let node = node(key, required: false) else { return nil }
+        let parsed: Duration?
         switch node.value {
-        case .integer(let s) where s >= 0: return .seconds(s)
-        case .float(let s) where s >= 0 && s.isFinite:
-            if let d = TOMLReader.milliseconds(s * 1000) { return d }
-            problem(key, "\(s) seconds is longer than any duration Plenum can keep")
-            return nil
+        case .integer(let s) where s >= 0: parsed = .seconds(s)
+        case .float(let s) where s >= 0 && s.isFinite: parsed = TOMLReader.milliseconds(s * 1000)
         case .string(let text):
-            if let d = TOMLReader.parseDuration(text) { return d }
-            problem(key, "\"\(text)\" is not a duration (examples: \"500ms\", \"2s\", \"5m\", \"1h\")")
-            return nil
+            guard let d = TOMLReader.parseDuration(text) else {
+                problem(key, "\"\(text)\" is not a duration (examples: \"500ms\", \"2s\", \"5m\", \"1h\")")
+                return nil
+            }
+            parsed = d
         default:
             problem(key, "must be a duration such as \"2s\", found \(node.value.kind)")
             return nil
         }
+        guard let parsed, parsed <= TOMLReader.longestDuration else {
+            let written: String =
+                switch node.value {
+                case .integer(let s): "\(s) seconds"
+                case .float(let s): "\(s) seconds"
+                case .string(let text): "\"\(text)\""
+                default: "the value"
+                }
+            problem(key, "\(written) is longer than the longest duration Plenum accepts (366 days)")
+            return nil
+        }
+        return parsed
     }
 
     static func parseDuration(_ text: String) -> Duration? {
