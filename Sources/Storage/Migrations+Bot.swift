@@ -100,5 +100,11 @@ extension Migrations {
             WHERE phase NOT IN ('closed', 'canceled', 'removed') OR pending_notice IS NOT NULL;
             """
         ),
+        (
+            // A proposal's webhook deliveries are read by its key: without an index every read scanned
+            // the deliveries of every proposal ever made.
+            "2026-12-03-webhook-deliveries-index",
+            "CREATE INDEX webhook_deliveries_proposal ON webhook_deliveries (proposal_key, id);"
+        ),
     ]
 }

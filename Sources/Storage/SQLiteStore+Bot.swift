@@ -206,9 +206,12 @@ extension SQLiteStore: BotStore {
         }
     }
 
+    /// A proposal's deliveries, oldest first (served by `webhook_deliveries_proposal`).
+    static let deliveriesSQL = "SELECT * FROM webhook_deliveries WHERE proposal_key = ? ORDER BY id"
+
     public func deliveries(_ proposal: String) async throws -> [WebhookDelivery] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM webhook_deliveries WHERE proposal_key = ? ORDER BY id", arguments: [proposal]).map {
+            try Row.fetchAll(db, sql: Self.deliveriesSQL, arguments: [proposal]).map {
                 r in
                 WebhookDelivery(
                     proposalKey: r["proposal_key"], url: r["url"], attempt: r["attempt"], statusCode: r["status_code"], error: r["error"],

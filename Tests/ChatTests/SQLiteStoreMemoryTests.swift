@@ -8,8 +8,10 @@ import Testing
 /// What keeps the service's SQLite work and memory from growing with its history.
 @Suite("SQLite store: work and memory bounded by what is live, not by history")
 struct SQLiteStoreMemoryTests {
-    static func plan(_ sql: String, in store: SQLiteStore) throws -> [String] {
-        try store.pool.read { db in try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String } }
+    static func plan(_ sql: String, in store: SQLiteStore, arguments: StatementArguments = []) throws -> [String] {
+        try store.pool.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }
+        }
     }
 
     @Test func theBotsStepReadsOnlyUnfinishedProposals() throws {
@@ -18,6 +20,14 @@ struct SQLiteStoreMemoryTests {
         let plan = try Self.plan(SQLiteStore.activeProposalsSQL, in: store)
         // Through the partial index (only unfinished rows, already ordered), never a scan of the table.
         #expect(plan == ["SCAN bot_proposals USING INDEX bot_proposals_unfinished"], "\(plan)")
+    }
+
+    @Test func aProposalsWebhookDeliveriesAreReadByItsKey() throws {
+        let dir = try TemporaryDirectory()
+        let store = try SQLiteStore(path: dir.file("plenum.sqlite"))
+        let plan = try Self.plan(SQLiteStore.deliveriesSQL, in: store, arguments: ["gov:1:0xabc:7"])
+        // A search of the index by key, already in id order: no scan of every delivery, no sort.
+        #expect(plan == ["SEARCH webhook_deliveries USING INDEX webhook_deliveries_proposal (proposal_key=?)"], "\(plan)")
     }
 
     @Test func metricsCountProposalsWithoutReadingThem() throws {
