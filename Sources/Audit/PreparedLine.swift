@@ -163,8 +163,8 @@ struct PreparationContext: Sendable {
                 postedResult = try? TypedData(jsonText: entry.body).digest()
             }
         } else {
-            ballotLike = BallotDetection.looksLikeBallot(entry.body)
-            if ballotLike {
+            if case .ballot(let parsed) = BallotDetection.classify(entry.body) {
+                ballotLike = true
                 if let recorded = decision?.clock {
                     clock = recorded
                 } else {
@@ -172,7 +172,7 @@ struct PreparationContext: Sendable {
                     derived = true
                 }
                 let context = proposal.validationContext(clock: clock!, seq: entry.seq, receivedAt: entry.receivedAt, seen: [])
-                check = validator.check(Array(entry.body.utf8), context: context)
+                check = validator.check(Array(entry.body.utf8), parsed: parsed, context: context)
             }
         }
         return .message(

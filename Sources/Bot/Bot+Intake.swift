@@ -30,7 +30,7 @@ extension Bot {
         var steps: [Step] = []
         for message in messages {
             if message.sender == chat.botAddress { continue }
-            guard BallotDetection.looksLikeBallot(message.body) else {
+            guard case .ballot(let parsed) = BallotDetection.classify(message.body) else {
                 steps.append(.chat(message))
                 continue
             }
@@ -41,7 +41,7 @@ extension Bot {
                 timestamp: p.clock == .timestamp ? at : (p.kind == .poll ? self.now() / 1000 : head.timestamp))
             // Governor ballots carry no signed time: they are ordered by their place in the group's log.
             let validation = p.validationContext(clock: clock, seq: message.seq, receivedAt: message.receivedAt, seen: seen)
-            switch validator.check(Array(message.body.utf8), context: validation) {
+            switch validator.check(Array(message.body.utf8), parsed: parsed, context: validation) {
             case .failure(let rejection):
                 steps.append(.decided(message, .failure(rejection), clock))
                 if let id = rejection.id { seen.insert(id) }
@@ -165,10 +165,22 @@ extension Bot {
 
 /// Tells ballot attempts from ordinary chat: a JSON object carrying a signature.
 public enum BallotDetection {
-    public static func looksLikeBallot(_ body: String) -> Bool {
-        guard body.first == "{" || body.drop(while: { $0.isWhitespace }).first == "{" else { return false }
+    /// What a message body is.
+    public enum Kind: Sendable {
+        case chat
+        /// A ballot attempt, with its JSON when it parsed (nil: a malformed object, which the
+        /// validator rejects with its reason).
+        case ballot(JSON?)
+    }
+
+    public static func classify(_ body: String) -> Kind {
+        guard body.first == "{" || body.drop(while: { $0.isWhitespace }).first == "{" else { return .chat }
         // A malformed JSON object is treated as a ballot attempt, so it is rejected with a reason.
-        guard let json = try? JSONParser.parse(body, limits: .init(maxBytes: 64 * 1024, maxDepth: 16)) else { return true }
-        return json["signature"] != nil || json["sig"] != nil || json["types"] != nil
+        guard let json = try? JSONParser.parse(body, limits: .init(maxBytes: 64 * 1024, maxDepth: 16)) else { return .ballot(nil) }
+        return json["signature"] != nil || json["sig"] != nil || json["types"] != nil ? .ballot(json) : .chat
+    }
+
+    public static func looksLikeBallot(_ body: String) -> Bool {
+        if case .ballot = classify(body) { true } else { false }
     }
 }

@@ -189,6 +189,37 @@ struct VoteValidatorTests {
         #expect(check(JSON.object(unsigned).serialized()) == .invalidSignature)
     }
 
+    /// A body the caller has already parsed (the bot's ballot detection does) is judged exactly as
+    /// the same body parsed by the validator: same outcome, id, voter, choice and reason.
+    @Test func anAlreadyParsedBodyIsJudgedTheSame() throws {
+        var small = VoteValidator.Configuration()
+        small.limits.maxBodyBytes = 600
+        let governor = F.governorBallot(form: .extendedBallot, voter: alice.address, support: 1, version: "1")
+        var unsigned = F.snapshotVote(voter: alice.address, choice: 1).objectValue!
+        unsigned["signature"] = "zz"
+        let bodies: [[UInt8]] = [
+            F.signed(governor, by: alice), F.signed(governor, by: bob), F.signed(F.snapshotVote(voter: bob.address, choice: 2), by: bob),
+            F.signed(F.snapshotVote(voter: alice.address, choice: 1, app: String(repeating: "a", count: 25)), by: alice),
+            Array(JSON.object(unsigned).serialized().utf8), Array("{\"message\": \"hello\"}".utf8), Array("[1, 2]".utf8),
+        ]
+        func outcome(_ r: Result<CheckedBallot, VoteRejection>) -> String {
+            switch r {
+            case .success(let c): "ok \(c.id) \(c.voter) \(c.choice.serialized()) \(c.signature) \(c.time)"
+            case .failure(let e): "no \(e.reason) \(e.description) \(e.id?.description ?? "-") \(e.voter?.description ?? "-")"
+            }
+        }
+        for (proposal, context) in [(F.governorContext(version: "1"), F.openGovernor), (F.snapshotContext(), F.openSnapshot)] {
+            for configuration in [VoteValidator.Configuration(), small] {
+                let validator = VoteValidator(proposal: proposal, configuration: configuration)
+                for body in bodies {
+                    let parsed = try JSONParser(limits: .init(maxBytes: 64 * 1024, maxDepth: 16)).parse(body)
+                    let once = outcome(validator.check(body, parsed: parsed, context: context))
+                    #expect(once == outcome(validator.check(body, context: context)))
+                }
+            }
+        }
+    }
+
     @Test func snapshotSequencerEnvelopesAndStringChoices() async throws {
         let typed = F.snapshotVote(voter: bob.address, choice: "{\"1\":1,\"3\":2.5}", choiceType: .string)
         let signature = try bob.signTypedData(TypedData(json: typed))

@@ -9,6 +9,13 @@ extension BallotEnvelope {
         do { json = try JSONParser(limits: .init(maxBytes: limits.maxBodyBytes, maxDepth: 16)).parse(bytes) } catch {
             throw .malformed("\(error)")
         }
+        return try parse(json: json, byteCount: bytes.count, limits: limits)
+    }
+
+    /// The same, for a body of `byteCount` bytes already parsed as JSON with nesting bounded at 16
+    /// (as `BallotDetection.classify` does), so that it is not parsed twice.
+    public static func parse(json: JSON, byteCount: Int, limits: Limits = Limits()) throws(EnvelopeError) -> BallotEnvelope {
+        guard byteCount <= limits.maxBodyBytes else { throw .tooLarge(field: "body", size: byteCount, limit: limits.maxBodyBytes) }
         guard let root = json.objectValue else { throw .malformed("the body must be a JSON object, found \(json.kind)") }
 
         var typed: JSONObject

@@ -23,10 +23,17 @@ public struct VoteValidator: Sendable {
         self.configuration = configuration
     }
 
-    /// Every check that needs no IO.
-    public func check(_ body: [UInt8], context: ValidationContext) -> Result<CheckedBallot, VoteRejection> {
+    /// Every check that needs no IO. `parsed` is the body's JSON when the caller has already parsed
+    /// it (nesting bounded at 16, as `BallotDetection.classify` does); nil parses `body`.
+    public func check(_ body: [UInt8], parsed: JSON? = nil, context: ValidationContext) -> Result<CheckedBallot, VoteRejection> {
         let envelope: BallotEnvelope
-        do { envelope = try BallotEnvelope.parse(body, limits: configuration.limits) } catch {
+        do {
+            if let parsed {
+                envelope = try BallotEnvelope.parse(json: parsed, byteCount: body.count, limits: configuration.limits)
+            } else {
+                envelope = try BallotEnvelope.parse(body, limits: configuration.limits)
+            }
+        } catch {
             return .failure(VoteRejection(error.reason, error.description))
         }
         let id = envelope.id
