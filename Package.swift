@@ -161,7 +161,7 @@ let package = Package(
         ),
         .target(
             name: "AuditTesting",
-            dependencies: ["Audit", "Bot", "Chat", "Ethereum", "Governance"],
+            dependencies: ["Audit", "Bot", "Chat", "Ethereum", "Governance", "PlenumTesting"],
             path: "Tests/AuditTesting",
             swiftSettings: strict
         ),

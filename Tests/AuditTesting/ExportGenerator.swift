@@ -4,6 +4,7 @@ import Chat
 import Ethereum
 import Foundation
 import Governance
+import PlenumTesting
 
 /// Writes a synthetic but fully signed export: a governor proposal whose group holds `ballots`
 /// OpenZeppelin ballots from `voters` wallets (each voter changing their vote), every ballot
@@ -232,31 +233,9 @@ public enum ExportGenerator {
 
     /// An OpenZeppelin `Ballot` in the wallet form with its signature, and its id.
     static func governorBallot(signer: PrivateKey, proposalId: UInt256, support: Int, nonce: Int) -> (String, Hash32) {
-        let typed: JSON = [
-            "types": [
-                "EIP712Domain": [
-                    ["name": "name", "type": "string"], ["name": "version", "type": "string"], ["name": "chainId", "type": "uint256"],
-                    ["name": "verifyingContract", "type": "address"],
-                ],
-                "Ballot": [
-                    ["name": "proposalId", "type": "uint256"], ["name": "support", "type": "uint8"], ["name": "voter", "type": "address"],
-                    ["name": "nonce", "type": "uint256"],
-                ],
-            ],
-            "primaryType": "Ballot",
-            "domain": [
-                "name": .string(governorName), "version": "1", "chainId": .number(String(chainId)),
-                "verifyingContract": .string(governor.checksummed),
-            ],
-            "message": [
-                "proposalId": .string(proposalId.description), "support": .number(String(support)),
-                "voter": .string(signer.address.checksummed), "nonce": .number(String(nonce)),
-            ],
-        ]
-        let digest = try! TypedData(json: typed).digest()
-        var object = typed.objectValue!
-        object["signature"] = .string(signer.sign(digest: digest).description)
-        return (JSON.object(object).serialized(), digest)
+        try! BallotFactory.signedGovernorBallot(
+            signer: signer, governorName: governorName, chainId: chainId, governor: governor, proposalId: proposalId.description,
+            support: support, nonce: nonce)
     }
 
     static func key(_ seed: UInt64, _ role: String, _ n: Int) -> PrivateKey {

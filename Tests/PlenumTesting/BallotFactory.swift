@@ -9,6 +9,18 @@ public enum BallotFactory {
         support: Int,
         nonce: Int = 0
     ) throws -> String {
+        try signedGovernorBallot(
+            signer: signer, voter: voter, governorName: governorName, chainId: chainId, governor: governor, proposalId: proposalId,
+            support: support, nonce: nonce
+        ).text
+    }
+
+    /// The same ballot with its id (the EIP-712 digest the wallet signed).
+    public static func signedGovernorBallot(
+        signer: PrivateKey, voter: Address? = nil, governorName: String, chainId: UInt64, governor: Address, proposalId: String,
+        support: Int,
+        nonce: Int = 0
+    ) throws -> (text: String, id: Hash32) {
         let typed: JSON = [
             "types": [
                 "EIP712Domain": [
@@ -31,8 +43,9 @@ public enum BallotFactory {
                 "nonce": .number(String(nonce)),
             ],
         ]
+        let digest = try TypedData(json: typed).digest()
         var object = typed.objectValue!
-        object["signature"] = .string(try signer.signTypedData(try TypedData(json: typed)).description)
-        return JSON.object(object).serialized()
+        object["signature"] = .string(signer.sign(digest: digest).description)
+        return (JSON.object(object).serialized(), digest)
     }
 }
