@@ -37,6 +37,8 @@ public actor GovernorWatcher {
     let clock: any RPCClock
     let logger: Logger
     var follower: LogFollower
+    /// An observation's effects are being written (the follower in memory is ahead of the store).
+    private var committing = false
     public private(set) var clockMode: ClockMode?
     public private(set) var statistics = Statistics()
 
@@ -71,9 +73,11 @@ public actor GovernorWatcher {
     public var head: UInt64? { follower.head }
     public var range: RangeSizer { follower.range }
 
-    /// Whether every block up to the last head seen has been read (events there are tentative or confirmed).
+    /// Whether every block up to the last head seen has been read and committed (events there are
+    /// tentative or confirmed). False while an observation's effects are being written: the actor
+    /// can be asked between the two.
     public var isCaughtUp: Bool {
-        guard let head = follower.head, let cursor = follower.cursorNumber else { return false }
+        guard !committing, let head = follower.head, let cursor = follower.cursorNumber else { return false }
         return cursor >= head
     }
 
@@ -117,9 +121,24 @@ public actor GovernorWatcher {
         case .scan(let from, let to, let allHeaders):
             try await scan(from: from, to: to, allHeaders: allHeaders)
         case .fetchHeaders(let numbers):
-            let effects = follower.observe(.headers(try await source.headers(numbers)))
-            try await apply(effects, records: [])
+            try await observeAndCommit(.headers(try await source.headers(numbers)), records: [])
         }
+    }
+
+    /// Feeds an observation to the follower and commits its effects. The follower in memory keeps
+    /// the new state only if the commit succeeds: after a failed write (a full disk) the same
+    /// range is read again rather than skipped.
+    @discardableResult
+    func observeAndCommit(_ observation: LogFollower.Observation, records: [ChainEventRecord]) async throws -> [LogFollower.Effect] {
+        let before = follower
+        committing = true
+        defer { committing = false }
+        let effects = follower.observe(observation)
+        do { try await apply(effects, records: records) } catch {
+            follower = before
+            throw error
+        }
+        return effects
     }
 
     func scan(from: UInt64, to: UInt64, allHeaders: Bool) async throws {
@@ -160,10 +179,9 @@ public actor GovernorWatcher {
         numbers.formUnion(reasked.map(\.blockNumber))
         let records = try await records(for: logs)
         let keep = headers.filter { allHeaders || numbers.contains($0.key) }
-        let effects = follower.observe(.scanned(from: from, to: to, logs: logs, headers: keep))
+        let effects = try await observeAndCommit(.scanned(from: from, to: to, logs: logs, headers: keep), records: records)
         statistics.eventsRead += logs.count
         if effects.contains(where: { if case .accept = $0 { true } else { false } }) { statistics.blocksScanned += to - from + 1 }
-        try await apply(effects, records: records)
     }
 
     /// Blocks whose bloom matches the filter but for which no log came back are asked again by hash.

@@ -2,6 +2,7 @@ import ChainWatch
 import Ethereum
 import EthereumRPC
 import PlenumTesting
+import Synchronization
 import Testing
 
 /// The follower driven against a simulated chain (fast, exhaustive); the devnet suite repeats the
@@ -71,6 +72,26 @@ struct FollowerSimulationTests {
         #expect(result.confirmedTwice.isEmpty)
         let minimum = (5000 + 499) / 500
         #expect(chain.getLogsCalls <= 2 * minimum, "\(chain.getLogsCalls) eth_getLogs calls; the limit allows \(minimum)")
+    }
+
+    /// A commit that fails (a full disk) leaves the follower where the store is: the same range is
+    /// read again, and no event is skipped or stored twice.
+    @Test func failedCommitsAreReadAgainNotSkipped() async throws {
+        let chain = SimulatedChain(governor: Self.governor)
+        scatterEvents(chain, blocks: 3000, events: 120, seed: 7)
+        chain.setFaults(.init(rangeLimit: 300))
+        let store = InMemoryChainWatchStore()
+        let failing = EveryThirdCommitFails(inner: store)
+        var follower = LogFollower.Configuration(startBlock: 0, confirmations: 5)
+        follower.initialRange = 2000
+        var configuration = GovernorWatcher.Configuration(follower: follower)
+        configuration.pollInterval = .milliseconds(1)
+        let w = try await GovernorWatcher(id: id, configuration: configuration, source: chain, store: failing, clock: VirtualClock())
+        try await w.run(untilConfirmed: chain.headNumberValue - 5)
+        #expect(failing.failures() >= 3, "commits failed \(failing.failures()) times")
+        let result = try await standing(store)
+        #expect(result.keys == expected(chain, confirmations: 5))
+        #expect(result.confirmedTwice.isEmpty)
     }
 
     @Test func backfillUnderAResultLimitWithHints() async throws {
@@ -186,4 +207,31 @@ struct FollowerSimulationTests {
         #expect(result.keys == expected(chain, confirmations: confirmations))
         #expect(result.confirmedTwice.isEmpty)
     }
+}
+
+/// Fails every third commit before it reaches the store beneath.
+final class EveryThirdCommitFails: ChainWatchStore {
+    let inner: InMemoryChainWatchStore
+    private let count = Mutex((commits: 0, failures: 0))
+
+    init(inner: InMemoryChainWatchStore) { self.inner = inner }
+
+    struct DiskFull: Error {}
+
+    func failures() -> Int { count.withLock { $0.failures } }
+
+    func loadFollower(_ id: FollowerID) async throws -> FollowerState? { try await inner.loadFollower(id) }
+    func commit(_ id: FollowerID, _ commit: FollowerCommit) async throws {
+        let fail = count.withLock { c -> Bool in
+            c.commits += 1
+            if c.commits % 3 == 0 { c.failures += 1 }
+            return c.commits % 3 == 0
+        }
+        if fail { throw DiskFull() }
+        try await inner.commit(id, commit)
+    }
+    func notifications(after: Int64, limit: Int) async throws -> [ChainNotification] {
+        try await inner.notifications(after: after, limit: limit)
+    }
+    func events(_ id: FollowerID) async throws -> [(record: ChainEventRecord, status: EventStatus)] { try await inner.events(id) }
 }
