@@ -179,8 +179,4 @@ public enum BallotDetection {
         guard let json = try? JSONParser.parse(body, limits: .init(maxBytes: 64 * 1024, maxDepth: 16)) else { return .ballot(nil) }
         return json["signature"] != nil || json["sig"] != nil || json["types"] != nil ? .ballot(json) : .chat
     }
-
-    public static func looksLikeBallot(_ body: String) -> Bool {
-        if case .ballot = classify(body) { true } else { false }
-    }
 }
