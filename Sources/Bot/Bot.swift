@@ -70,6 +70,8 @@ public actor Bot {
         public var webhookDeliveries = 0
         public var webhookFailures = 0
         public var lastTallyMilliseconds: Double = 0
+        /// Times a proposal could not advance in a step (a failed or disputed read); retried.
+        public var stepFailures = 0
     }
 
     public init(
@@ -103,13 +105,25 @@ public actor Bot {
     }
 
     /// One pass over chain notifications and active proposals. Returns whether anything happened.
+    /// A proposal that cannot advance (its reads fail, or its two endpoints disagree) does not hold
+    /// up the others: each is tried, and the first failure is thrown after the pass.
     @discardableResult
     public func step() async throws -> Bool {
         heads = [:]
         var busy = try await consumeChainNotifications()
+        var failure: (any Error)?
         for proposal in try await store.activeProposals() {
-            busy = try await advance(proposal) || busy
+            do {
+                busy = try await advance(proposal) || busy
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                statistics.stepFailures += 1
+                logger.warning("proposal could not advance; retrying", metadata: ["proposal": "\(proposal.key)", "error": "\(error)"])
+                failure = failure ?? error
+            }
         }
+        if let failure { throw failure }
         return busy
     }
 

@@ -72,6 +72,15 @@ public protocol ChainWatchStore: Sendable {
     func notifications(after: Int64, limit: Int) async throws -> [ChainNotification]
     /// Events of a follower (any status), for inspection and tests.
     func events(_ id: FollowerID) async throws -> [(record: ChainEventRecord, status: EventStatus)]
+    /// A follower's tentative events in blocks up to `through`, oldest first: what the next
+    /// confirmation would confirm (cross-checked first when the chain has a second endpoint).
+    func tentativeEvents(_ id: FollowerID, through: UInt64) async throws -> [ChainEventRecord]
+}
+
+extension ChainWatchStore {
+    public func tentativeEvents(_ id: FollowerID, through: UInt64) async throws -> [ChainEventRecord] {
+        try await events(id).filter { $0.status == .tentative && $0.record.position.blockNumber <= through }.map(\.record)
+    }
 }
 
 public enum EventStatus: String, Hashable, Sendable {

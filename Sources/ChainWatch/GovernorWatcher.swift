@@ -5,6 +5,12 @@ import Logging
 /// Follows one governor: drives a `LogFollower` against a `ChainSource` and records its steps in a
 /// `ChainWatchStore`, one transaction per step. Restarting from the store resumes exactly where the
 /// last committed step left off.
+///
+/// With a `witness` (a second, independent endpoint), no event is confirmed until the witness has
+/// answered the same logs for the blocks being confirmed, and the same `proposalSnapshot`,
+/// `proposalDeadline` and `state` for each new proposal: a provider that invents, alters or hides
+/// a governor event stops the follower at that block (logged, counted in `statistics`) instead of
+/// misleading the bot.
 public actor GovernorWatcher {
     public struct Configuration: Hashable, Sendable {
         public var follower: LogFollower.Configuration
@@ -28,11 +34,16 @@ public actor GovernorWatcher {
         public var bloomReasks = 0
         public var blocksScanned: UInt64 = 0
         public var eventsRead = 0
+        /// Confirmations checked against the witness, and those refused because it answered otherwise.
+        public var crossChecks = 0
+        public var crossCheckMismatches = 0
     }
 
     nonisolated public let id: FollowerID
     nonisolated public let configuration: Configuration
     let source: any ChainSource
+    /// The second endpoint confirmations are checked against, if any.
+    let witness: (any ChainSource)?
     let store: any ChainWatchStore
     let clock: any RPCClock
     let logger: Logger
@@ -49,12 +60,13 @@ public actor GovernorWatcher {
 
     /// Loads the follower's state from the store (or starts fresh at `startBlock`).
     public init(
-        id: FollowerID, configuration: Configuration, source: any ChainSource, store: any ChainWatchStore,
-        clock: any RPCClock = SystemRPCClock(), logger: Logger = Logger(label: "plenum.chainwatch")
+        id: FollowerID, configuration: Configuration, source: any ChainSource, witness: (any ChainSource)? = nil,
+        store: any ChainWatchStore, clock: any RPCClock = SystemRPCClock(), logger: Logger = Logger(label: "plenum.chainwatch")
     ) async throws {
         self.id = id
         self.configuration = configuration
         self.source = source
+        self.witness = witness
         self.store = store
         self.clock = clock
         var logger = logger
@@ -134,7 +146,7 @@ public actor GovernorWatcher {
         committing = true
         defer { committing = false }
         let effects = follower.observe(observation)
-        do { try await apply(effects, records: records) } catch {
+        do { try await apply(effects, records: records, confirmedBefore: before.confirmedThrough) } catch {
             follower = before
             throw error
         }
@@ -177,7 +189,7 @@ public actor GovernorWatcher {
         logs += reasked
         logs.sort { ($0.blockNumber, $0.logIndex) < ($1.blockNumber, $1.logIndex) }
         numbers.formUnion(reasked.map(\.blockNumber))
-        let records = try await records(for: logs)
+        let records = try await records(for: logs, from: source)
         let keep = headers.filter { allHeaders || numbers.contains($0.key) }
         let effects = try await observeAndCommit(.scanned(from: from, to: to, logs: logs, headers: keep), records: records)
         statistics.eventsRead += logs.count
@@ -211,8 +223,8 @@ public actor GovernorWatcher {
     }
 
     /// Decodes logs; for each new proposal, reads what the governor says about it at that block
-    /// (all of a range's proposals in one batch).
-    func records(for logs: [Log]) async throws -> [ChainEventRecord] {
+    /// (all of a range's proposals in one batch), from `chain` (the source, or the witness).
+    func records(for logs: [Log], from chain: any ChainSource) async throws -> [ChainEventRecord] {
         var decoded: [(Log, Result<GovernorEvent, GovernorEventError>)] = []
         var reads: [PinnedCall] = []
         for log in logs {
@@ -230,7 +242,7 @@ public actor GovernorWatcher {
                 decoded.append((log, .failure(error)))
             }
         }
-        var answers = reads.isEmpty ? [] : try await source.calls(reads)[...]
+        var answers = reads.isEmpty ? [] : try await chain.calls(reads)[...]
         var out: [ChainEventRecord] = []
         for (log, event) in decoded {
             var reading: ProposalReading?
@@ -281,9 +293,11 @@ public actor GovernorWatcher {
         }
     }
 
-    func apply(_ effects: [LogFollower.Effect], records: [ChainEventRecord]) async throws {
+    func apply(_ effects: [LogFollower.Effect], records: [ChainEventRecord], confirmedBefore: UInt64?) async throws {
         var commit = FollowerCommit(state: FollowerState(follower: follower.snapshot, clockMode: clockMode))
         var changed = false
+        // The first block whose events this step may confirm for the first time.
+        var unconfirmedFrom = confirmedBefore.map { $0 + 1 } ?? configuration.follower.startBlock
         for effect in effects {
             switch effect {
             case .accept:
@@ -294,6 +308,7 @@ public actor GovernorWatcher {
                 changed = true
             case .rollback(let keep, let hash, let from, let deep, let verified):
                 commit.rollback = .init(keepThrough: keep, deep: deep)
+                unconfirmedFrom = min(unconfirmedFrom, keep.map { $0 + 1 } ?? 0)
                 changed = true
                 statistics.reorgs += 1
                 let metadata: Logger.Metadata = [
@@ -312,6 +327,77 @@ public actor GovernorWatcher {
                 logger.debug("re-reading", metadata: ["why": "\(why)"])
             }
         }
+        if let through = commit.confirmThrough, let witness {
+            // What this commit would confirm: stored tentative events (less what it rolls back) and its new ones.
+            var ours = try await store.tentativeEvents(id, through: through)
+            if let rollback = commit.rollback {
+                ours.removeAll { event in rollback.keepThrough.map { event.position.blockNumber > $0 } ?? true }
+            }
+            ours += commit.events.filter { $0.position.blockNumber <= through }
+            try await crossCheck(ours, from: unconfirmedFrom, through: through, witness: witness)
+        }
         if changed { try await store.commit(id, commit) }
+    }
+
+    /// Asks the witness for the governor's logs of `from...through` (and what the governor says
+    /// about each new proposal there) and throws `CrossCheckError` unless it answers exactly the
+    /// events about to be confirmed.
+    func crossCheck(_ ours: [ChainEventRecord], from: UInt64, through: UInt64, witness: any ChainSource) async throws {
+        let from = min(from, ours.map(\.position.blockNumber).min() ?? from)
+        guard from <= through else { return }
+        let witnessHead = try await witness.headNumber()
+        guard witnessHead >= through else { throw CrossCheckError.behind(head: witnessHead, needed: through) }
+        statistics.crossChecks += 1
+        let theirs = try await records(for: try await witnessLogs(from: from, through: through, witness: witness), from: witness)
+        func key(_ r: ChainEventRecord) -> String { "\(r.position.blockHash):\(r.position.logIndex)" }
+        func name(_ r: ChainEventRecord) -> String {
+            switch r.event {
+            case .success(let e): "\(e.name) of proposal \(e.proposalId) (block \(r.position.blockNumber), log \(r.position.logIndex))"
+            case .failure: "an undecodable log (block \(r.position.blockNumber), log \(r.position.logIndex))"
+            }
+        }
+        let mine = Dictionary(ours.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
+        let witnessed = Dictionary(theirs.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
+        var problem: String?
+        for record in ours.sorted(by: { ($0.position.blockNumber, $0.position.logIndex) < ($1.position.blockNumber, $1.position.logIndex) })
+        {
+            guard let other = witnessed[key(record)] else {
+                problem = "the cross-check endpoint does not have \(name(record))"
+                break
+            }
+            if other != record {
+                problem =
+                    "the endpoints disagree about \(name(record)): the cross-check endpoint says \(name(other))"
+                    + (other.proposal != record.proposal ? " with other proposalSnapshot/proposalDeadline/state" : "")
+                break
+            }
+        }
+        if problem == nil, let missing = theirs.first(where: { mine[key($0)] == nil }) {
+            problem = "the rpc endpoint left out \(name(missing))"
+        }
+        guard let problem else { return }
+        statistics.crossCheckMismatches += 1
+        logger.error(
+            "cross-check failed: not confirming blocks \(from)...\(through) until both endpoints agree",
+            metadata: ["from": "\(from)", "through": "\(through)", "problem": "\(problem)"])
+        throw CrossCheckError.mismatch(what: "logs", detail: "blocks \(from)...\(through): \(problem)")
+    }
+
+    /// The witness's governor logs of a range, in spans of at most `maxRange` blocks, halved on a range refusal.
+    func witnessLogs(from: UInt64, through: UInt64, witness: any ChainSource) async throws -> [Log] {
+        var logs: [Log] = []
+        var start = from
+        var span = configuration.follower.maxRange
+        while start <= through {
+            let end = start + min(span, through - start + 1) - 1
+            do {
+                logs += try await witness.logs(
+                    LogFilter(range: .blocks(from: start, to: end), addresses: [id.governor], topics: [GovernorEvent.topics]))
+                start = end + 1
+            } catch let error as RPCError where error.isLogRangeLimit && end > start {
+                span = (end - start + 1) / 2
+            }
+        }
+        return logs.sorted { ($0.blockNumber, $0.logIndex) < ($1.blockNumber, $1.logIndex) }
     }
 }

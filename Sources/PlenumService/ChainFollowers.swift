@@ -5,10 +5,12 @@ import Logging
 import Storage
 
 /// The governor watchers of every configured channel, one per (chain, governor), sharing one RPC
-/// client per chain.
+/// client per chain (and one for the chain's `cross_check_rpc`, when it has one).
 public struct ChainFollowers: Sendable {
     public let watchers: [GovernorWatcher]
     public let clients: [String: RPCClient]
+    /// Clients of the chains' cross-check endpoints, by chain name.
+    public let crossCheckClients: [String: RPCClient]
 
     /// Builds the watchers, checking first that each chain's endpoints serve the configured chain id.
     public static func make(
@@ -17,19 +19,22 @@ public struct ChainFollowers: Sendable {
         async throws -> ChainFollowers
     {
         var clients: [String: RPCClient] = [:]
+        var crossCheckClients: [String: RPCClient] = [:]
         for (name, chain) in configuration.chains.sorted(by: { $0.key < $1.key }) {
-            var rpc = RPCClient.Configuration(endpoints: chain.rpc)
-            rpc.requestTimeout = chain.requestTimeout
-            let client = RPCClient(configuration: rpc, logger: logger)
-            let served = try await client.chainId()
-            guard served == chain.chainId else {
-                throw ConfigurationError([
-                    ConfigProblem(
-                        file: configuration.file, line: nil, key: "chains.\(name).chain_id",
-                        message: "is \(chain.chainId) but the RPC endpoints serve chain \(served)")
-                ])
+            for (endpoints, key) in [(chain.rpc, "rpc"), (chain.crossCheck, "cross_check_rpc")] where !endpoints.isEmpty {
+                var rpc = RPCClient.Configuration(endpoints: endpoints)
+                rpc.requestTimeout = chain.requestTimeout
+                let client = RPCClient(configuration: rpc, logger: logger)
+                let served = try await client.chainId()
+                guard served == chain.chainId else {
+                    throw ConfigurationError([
+                        ConfigProblem(
+                            file: configuration.file, line: nil, key: "chains.\(name).chain_id",
+                            message: "is \(chain.chainId) but the \(key) endpoints serve chain \(served)")
+                    ])
+                }
+                if key == "rpc" { clients[name] = client } else { crossCheckClients[name] = client }
             }
-            clients[name] = client
         }
         // Channels sharing a governor share its watcher: earliest start, most confirmations.
         var plans: [FollowerID: (chain: PlenumConfiguration.Chain, start: UInt64, confirmations: UInt64)] = [:]
@@ -51,9 +56,12 @@ public struct ChainFollowers: Sendable {
             var watch = GovernorWatcher.Configuration(follower: follower)
             watch.pollInterval = plan.chain.pollInterval
             watchers.append(
-                try await GovernorWatcher(id: id, configuration: watch, source: clients[plan.chain.name]!, store: store, logger: logger))
+                try await GovernorWatcher(
+                    id: id, configuration: watch, source: clients[plan.chain.name]!, witness: crossCheckClients[plan.chain.name],
+                    store: store,
+                    logger: logger))
         }
-        return ChainFollowers(watchers: watchers, clients: clients)
+        return ChainFollowers(watchers: watchers, clients: clients, crossCheckClients: crossCheckClients)
     }
 
     /// Runs every watcher until cancelled.

@@ -57,7 +57,8 @@ public struct PlenumServer: Sendable {
         let followers = try await ChainFollowers.make(configuration, store: store, logger: logger)
         var chains: [UInt64: RPCBotChain.Chain] = [:]
         for (name, chain) in configuration.chains {
-            chains[chain.chainId] = RPCBotChain.Chain(client: followers.clients[name]!, confirmations: chain.confirmations)
+            chains[chain.chainId] = RPCBotChain.Chain(
+                client: followers.clients[name]!, confirmations: chain.confirmations, crossCheck: followers.crossCheckClients[name])
         }
         let botChain = RPCBotChain(chains: chains)
         let policy = StandardPostingPolicy(store: store, votingPower: BotPostingPolicy(store: store, chain: botChain))

@@ -147,6 +147,17 @@ extension SQLiteStore: ChainWatchStore {
         }
     }
 
+    public func tentativeEvents(_ id: FollowerID, through: UInt64) async throws -> [ChainEventRecord] {
+        try await pool.read { db in
+            try String.fetchAll(
+                db,
+                sql:
+                    "SELECT record_json FROM chain_events WHERE follower_id = ? AND status = 'tentative' AND block_number <= ? ORDER BY block_number, log_index",
+                arguments: [id.description, Int64(through)]
+            ).map { try ChainEventRecord(json: try JSONParser.parse($0)) }
+        }
+    }
+
     /// The position up to which a named consumer has processed notifications.
     public func consumerPosition(_ name: String) async throws -> Int64 {
         try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT seq FROM consumer_cursors WHERE name = ?", arguments: [name]) ?? 0 }

@@ -26,7 +26,13 @@ struct MetricsTests {
                     configuration: .init(follower: .init(startBlock: 0, confirmations: 2)), source: client, store: world.store))
         }
         let hub = ChatHub(store: InMemoryChatStore(), configuration: .init(hub: "test-hub"))
-        let sources = MetricsSources(watchers: watchers, clients: ["test": client], bot: world.bot, store: world.store, hub: hub)
+        let check = RPCClient(
+            configuration: .init(endpoints: [RPCEndpoint(url: "http://check.invalid", name: "test-check-0")]), transport: StubRPC())
+        _ = try await check.call("eth_chainId")
+        let botChain = RPCBotChain(chains: [AdminWorld.chainId: .init(client: client, confirmations: 2, crossCheck: check)])
+        let sources = MetricsSources(
+            watchers: watchers, clients: ["test": client], crossCheckClients: ["test": check], botChain: botChain, bot: world.bot,
+            store: world.store, hub: hub)
 
         try await LiveAdmin.run(api: world.api(), metrics: sources) { live in
             let reply = try await live.get("/metrics", token: nil)
@@ -57,6 +63,12 @@ struct MetricsTests {
                 exposition.value("plenum_chain_cursor_block", ["chain": "31337", "governor": AdminWorld.governor.checksummed]) == "132")
             #expect(exposition.value("plenum_rpc_calls_total", ["chain": "test", "endpoint": "test-0", "method": "eth_chainId"]) == "1")
             #expect(exposition.value("plenum_rpc_errors_total", ["chain": "test", "endpoint": "test-0", "kind": "rpc_error"]) == "1")
+            #expect(
+                exposition.value("plenum_rpc_calls_total", ["chain": "test", "endpoint": "test-check-0", "method": "eth_chainId"]) == "1")
+            #expect(exposition.value("plenum_bot_cross_check_mismatches_total", ["chain": "31337", "read": "calls"]) == "0")
+            #expect(
+                exposition.value(
+                    "plenum_chain_cross_check_mismatches_total", ["chain": "31337", "governor": AdminWorld.governor.checksummed]) == "0")
             // Two watchers: each family's samples stay together under one HELP/TYPE.
             #expect(exposition.families["plenum_chain_reorgs_total"]?.samples.count == 2)
         }

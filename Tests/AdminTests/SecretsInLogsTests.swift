@@ -22,6 +22,8 @@ struct SecretsInLogsTests {
         let apiKey = "apikey\(UInt64.random(in: 1 ... .max))"
         // The devnet answers on any path, so an RPC URL can carry an API key in its path, as providers' do.
         let rpc = devnet.rpcURL.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/v3/" + apiKey
+        let checkKey = "checkkey\(UInt64.random(in: 1 ... .max))"
+        let check = devnet.rpcURL.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/v2/" + checkKey
         let keystore = try Keystore(encrypting: botKey, password: password, kdf: .scrypt(n: 4096, r: 8, p: 1))
         try KeyFile.writePrivateFile(path: dir.file("config/bot.key"), contents: Array(keystore.json.serialized().utf8))
         try KeyFile.writePrivateFile(path: dir.file("config/bot.password"), contents: Array("\(password)\n".utf8))
@@ -45,6 +47,7 @@ struct SecretsInLogsTests {
         [chains.devnet]
         chain_id = \(devnet.chainId)
         rpc = ["\(rpc)"]
+        cross_check_rpc = ["\(check)"]
         confirmations = 2
         poll_interval = "100ms"
         """.write(toFile: dir.file("config/plenum.toml"), atomically: true, encoding: .utf8)
@@ -81,6 +84,7 @@ struct SecretsInLogsTests {
             ("the bot key's first half", String(keyHex.prefix(32))),
             ("the bot key's second half", String(keyHex.suffix(32))), ("the keystore password", password), ("the admin token", token),
             ("the webhook secret", secret), ("the RPC API key", apiKey), ("the RPC URL", rpc),
+            ("the cross-check endpoint's API key", checkKey), ("the cross-check URL", check),
         ]
         for (what, text) in forbidden {
             #expect(!logs.contains(text), "\(what) appears in the logs")

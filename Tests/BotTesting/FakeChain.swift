@@ -9,7 +9,11 @@ public final class FakeChain: BotChain {
         public var head = ChainTip(number: 100, timestamp: 1_700_000_000, hash: .zero)
         public var power: [Address: UInt256] = [:]
         public var quorum: UInt256? = nil
+        /// Proposal ids whose voting-power reads fail (as a read the endpoints dispute would).
+        public var failingPower: Set<String> = []
     }
+
+    public struct Disputed: Error {}
 
     public let state = Mutex(State())
 
@@ -31,7 +35,8 @@ public final class FakeChain: BotChain {
     }
 
     public func votingPower(of voters: [Address], for proposal: BotProposal, pins: PowerPins) async throws -> [VotingPowerRecord] {
-        let table = state.withLock { $0.power }
+        let (table, failing) = state.withLock { ($0.power, $0.failingPower) }
+        if failing.contains(proposal.proposalId) { throw Disputed() }
         return try await FixedVotingPower(table).votingPower(of: voters)
     }
 

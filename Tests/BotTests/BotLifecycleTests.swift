@@ -112,6 +112,32 @@ struct BotLifecycleTests {
         #expect(w.chat.all(group).count == count)
     }
 
+    @Test func aProposalWhoseReadsFailDoesNotHoldUpTheOthers() async throws {
+        let w = try world()
+        w.chain.setPower([alice.address: 1000, bob.address: 500])
+        let b = makeBot(w)
+        try await confirm(created(7), block: 101, in: w.store)
+        try await confirm(created(8), block: 102, in: w.store, logIndex: 1)
+        try await b.step()
+        let groups = w.chat.groupIDs
+        #expect(groups.count == 2)
+        w.chain.setHead(115)
+        for (group, id) in zip(groups, [7, 8] as [UInt64]) {
+            try w.chat.memberPost(group, from: alice.address, ballot(alice, proposal: id, support: 1))
+        }
+        // Proposal 7's voting power cannot be read: proposal 8, behind it, still gets its receipt.
+        w.chain.state.withLock { $0.failingPower = ["7"] }
+        await #expect(throws: FakeChain.Disputed.self) { try await b.step() }
+        let byGroup = try Dictionary(uniqueKeysWithValues: groups.map { ($0, try receipts(w.chat, $0).count) })
+        let group7 = try #require(try await w.store.allProposals().first { $0.proposalId == "7" }?.group)
+        #expect(byGroup[group7] == 0 && byGroup.values.reduce(0, +) == 1, "\(byGroup)")
+        #expect(await b.statistics.stepFailures == 1)
+        // Once the read works again, proposal 7's ballot is taken too, once.
+        w.chain.state.withLock { $0.failingPower = [] }
+        try await b.step()
+        #expect(try groups.map { try receipts(w.chat, $0).map(\.status) } == [["counted"], ["counted"]])
+    }
+
     @Test func restartsAtAnyPointNeverRepeatOrSkip() async throws {
         for seed in 1...8 {
             let w = try world(statuses: [500, 503])

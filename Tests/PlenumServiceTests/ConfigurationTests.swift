@@ -62,6 +62,26 @@ struct ConfigurationTests {
         #expect(has("c.toml", 3, "", "unterminated array"), "\(lines)")
     }
 
+    @Test func crossCheckEndpointsAreNamedApartAndMustBeIndependent() throws {
+        let channel = "chain = \"main\"\ngovernor = \"0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512\"\nstart_block = 1\n"
+        let good = try write([
+            "config/plenum.toml": service + "\ncross_check_rpc = [\"https://other.example/KEY2\"]\n", "proposals/a.toml": channel,
+        ])
+        let chain = try #require(try PlenumConfiguration.load(path: good.file("config/plenum.toml")).chains["main"])
+        #expect(chain.crossCheck.map(\.name) == ["main-check-0"] && chain.crossCheck[0].url == "https://other.example/KEY2")
+        #expect(chain.rpc.map(\.name) == ["main-0", "main-1"])
+        let none = try write(["config/plenum.toml": service, "proposals/a.toml": channel])
+        #expect(try PlenumConfiguration.load(path: none.file("config/plenum.toml")).chains["main"]?.crossCheck.isEmpty == true)
+
+        let bad = try write([
+            "config/plenum.toml": service + "\ncross_check_rpc = [\"http://127.0.0.1:8545\", \"ws://x\"]\n", "proposals/a.toml": channel,
+        ])
+        let error = try #require(throws: ConfigurationError.self) { try PlenumConfiguration.load(path: bad.file("config/plenum.toml")) }
+        let problems = error.problems.filter { $0.key == "chains.main.cross_check_rpc" && $0.line == 8 }.map(\.message)
+        #expect(problems.contains { $0.contains("repeats a URL of rpc") }, "\(error.problems)")
+        #expect(problems.contains { $0.contains("not an http") }, "\(error.problems)")
+    }
+
     /// FuzzConfig's finding: a duration of more milliseconds than an Int64 holds trapped the loader
     /// (converting the Double to Int64); it is a problem with the key's line now, like any other.
     @Test func durationsTooLongToKeepAreProblemsNotCrashes() throws {

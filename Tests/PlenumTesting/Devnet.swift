@@ -111,6 +111,10 @@ public final class Devnet: Sendable {
         try await control("devnet_setFaults", [.string(spec)])
     }
 
+    /// The same node on the path that injected faults never touch: an honest second endpoint
+    /// beside a faulty (or lying) `rpcURL`, for cross-check tests.
+    public var noFaultsURL: String { (rpcURL.hasSuffix("/") ? String(rpcURL.dropLast()) : rpcURL) + "/nofaults" }
+
     /// A no-faults client for test set-up (transactions, reads).
     public func setupClient() -> RPCClient {
         RPCClient(configuration: .init(endpoints: [RPCEndpoint(url: rpcURL, name: "devnet-setup")]), transport: NoFaultsTransport())

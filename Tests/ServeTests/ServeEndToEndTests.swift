@@ -102,6 +102,17 @@ struct ServeEndToEndTests {
         let signature = try #require(delivery.headers["x-plenum-signature"])
         #expect(WebhookSignature.verify(body: delivery.body, timestamp: timestamp, secret: Array("whsec-test".utf8), header: signature))
         #expect(try JSONParser.parse(String(decoding: delivery.body, as: UTF8.self))["proposalId"]?.stringValue == id.description)
+        // The harness gives the chain a cross-check endpoint: every confirmation and read was checked, none disputed.
+        let metrics = await MetricsReport.render(service.server.metricsSources)
+        func value(_ prefix: String) -> Double? {
+            metrics.split(separator: "\n").first { $0.hasPrefix(prefix) }.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }
+        }
+        #expect((value("plenum_chain_cross_checks_total{") ?? 0) > 0, "\(metrics)")
+        #expect(value("plenum_chain_cross_check_mismatches_total{") == 0)
+        #expect(value("plenum_bot_cross_check_mismatches_total{chain=\"\(devnet.chainId)\",read=\"calls\"}") == 0)
+        #expect(
+            (value("plenum_rpc_calls_total{chain=\"devnet\",endpoint=\"devnet-check-0\",method=\"eth_call\"}") ?? 0) > 0,
+            "voting power, quorum and the proposal's reads were asked of the cross-check endpoint too")
         await service.stop()
     }
 

@@ -53,6 +53,7 @@ final class ServiceHarness: Sendable {
         [chains.devnet]
         chain_id = \(devnet.chainId)
         rpc = ["\(devnet.rpcURL)"]
+        cross_check_rpc = ["\(devnet.noFaultsURL)"]
         confirmations = \(confirmations)
         poll_interval = "50ms"
         """.write(toFile: dir.file("plenum.toml"), atomically: true, encoding: .utf8)

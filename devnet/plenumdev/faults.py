@@ -11,6 +11,10 @@ SPEC is a comma-separated list of key=value items (or "off"):
   hang=P[:D]                  the answer is held back for D (e.g. 3s, 500ms, 2.5; default 3s)
   stale_head=P[:LAG]          eth_blockNumber answers latest-LAG (default LAG 1)
   empty_logs=P                eth_getLogs answers [] although matching logs exist
+  tamper_logs=P               eth_getLogs answers its logs with the first data word's last byte
+                              flipped (a lying provider: a governor event's proposal id changes)
+  tamper_calls=P              eth_call answers its return data with the last byte flipped (a lying
+                              provider: e.g. the last voting power of a Multicall3 batch changes)
   malformed=P                 HTTP 200 whose body is cut in half (invalid JSON)
   range_limit=N               eth_getLogs over more than N blocks is refused (deterministic)
   result_limit=N              eth_getLogs matching more than N logs is refused (deterministic)
@@ -18,7 +22,8 @@ SPEC is a comma-separated list of key=value items (or "off"):
   range_style=limit|hint|wide|mixed   wording of range refusals (see docs/devnet.md)
 
 P is a probability in [0, 1], drawn per request (per eth_* call for the
-per-call kinds).
+per-call kinds). Requests to the path /nofaults, or with the header
+X-Devnet-No-Faults: 1, are never faulted: the same node as an honest second endpoint.
 """
 
 import random
@@ -27,7 +32,7 @@ import threading
 from collections import deque
 
 PROB_KEYS = ("http429", "http429_retry_after", "rpc429", "batch429", "hang", "stale_head",
-             "empty_logs", "malformed")
+             "empty_logs", "malformed", "tamper_logs", "tamper_calls")
 RANGE_STYLES = ("limit", "hint", "wide", "mixed")
 
 
@@ -155,12 +160,13 @@ class FaultConfig:
 
 
 class ElementPlan:
-    __slots__ = ("stale", "empty_logs", "style")
+    __slots__ = ("stale", "empty_logs", "style", "tamper")
 
     def __init__(self):
         self.stale = False
         self.empty_logs = False
         self.style = None
+        self.tamper = False
 
 
 class RequestPlan:
@@ -183,6 +189,8 @@ class RequestPlan:
                 out.append(f"stale_head[{i}]")
             if e.empty_logs:
                 out.append(f"empty_logs[{i}]")
+            if e.tamper:
+                out.append(f"tamper[{i}]")
         return out
 
 
@@ -229,6 +237,11 @@ class FaultInjector:
                 elif m == "eth_getLogs":
                     e.empty_logs = rng.random() < p["empty_logs"]
                     e.style = rng.choice(("limit", "hint", "wide"))
+                # drawn only when asked for, so that older specs keep their sequence of faults
+                if m == "eth_getLogs" and p["tamper_logs"] > 0:
+                    e.tamper = rng.random() < p["tamper_logs"]
+                elif m == "eth_call" and p["tamper_calls"] > 0:
+                    e.tamper = rng.random() < p["tamper_calls"]
                 plan.elements.append(e)
             # the precedence of the HTTP-level faults: 429 first, then 429 with Retry-After
             if plan.http429:
@@ -237,14 +250,14 @@ class FaultInjector:
                 plan.hang = plan.malformed = plan.rpc429 = False
                 plan.batch429_index = None
                 for e in plan.elements:
-                    e.stale = e.empty_logs = False
+                    e.stale = e.empty_logs = e.tamper = False
             elif plan.rpc429:
                 plan.malformed = False
                 for e in plan.elements:
-                    e.stale = e.empty_logs = False
+                    e.stale = e.empty_logs = e.tamper = False
             if plan.batch429_index is not None:
                 e = plan.elements[plan.batch429_index]
-                e.stale = e.empty_logs = False
+                e.stale = e.empty_logs = e.tamper = False
             faults = plan.faults()
             if faults:
                 self.log.append({"request": plan.seq, "methods": list(methods), "faults": faults})

@@ -58,7 +58,8 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         body = self.rfile.read(length) if length else b""
-        no_faults = self.headers.get("X-Devnet-No-Faults", "").strip() not in ("", "0", "false")
+        no_faults = self.headers.get("X-Devnet-No-Faults", "").strip() not in ("", "0", "false") \
+            or self.path.rstrip("/") == "/nofaults"
         status, headers, payload, hang = self.node.handle_http(body, no_faults=no_faults)
         if hang:
             time.sleep(hang)

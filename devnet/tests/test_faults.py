@@ -120,6 +120,37 @@ def test_empty_logs_with_matching_bloom(fnet):
     assert dn.faulty.call("eth_getLogs", {"fromBlock": setup, "toBlock": setup, "address": dn.token})
 
 
+def test_tamper_logs_and_calls_and_the_honest_path(fnet):
+    dn = fnet
+    setup = hex(dn.info["setupBlock"])
+    flt = {"fromBlock": setup, "toBlock": setup, "address": dn.token}
+    real = dn.rpc.call("eth_getLogs", flt)
+    assert real and any(len(x["data"]) >= 66 for x in real)
+    balance = {"to": dn.token, "data": "0x70a08231" + "00" * 12 + dn.addr(0)[2:].lower()}
+    truth = dn.rpc.call("eth_call", balance, "latest")
+    set_faults(dn, "tamper_logs=1,tamper_calls=1")
+    lied = dn.faulty.call("eth_getLogs", flt)
+    assert len(lied) == len(real)
+    for r, l in zip(real, lied):
+        if len(r["data"]) < 66:
+            assert l == r
+            continue
+        # only the last byte of the first data word differs
+        assert l["data"] != r["data"] and l["data"][:64] == r["data"][:64] and l["data"][66:] == r["data"][66:]
+        assert int(l["data"][64:66], 16) ^ int(r["data"][64:66], 16) == 1
+        assert {k: v for k, v in l.items() if k != "data"} == {k: v for k, v in r.items() if k != "data"}
+    lie = dn.faulty.call("eth_call", balance, "latest")
+    assert int(lie, 16) ^ int(truth, 16) == 1
+    # the same node on the path /nofaults (no header) answers honestly
+    honest = Rpc(dn.url.rstrip("/") + "/nofaults", no_faults=False)
+    assert honest.call("eth_getLogs", flt) == real
+    assert honest.call("eth_call", balance, "latest") == truth
+    # the node's own cached logs were not altered by the lie
+    assert dn.rpc.call("eth_getLogs", flt) == real
+    set_faults(dn, "off")
+    assert dn.faulty.call("eth_getLogs", flt) == real
+
+
 def test_malformed(fnet):
     dn = fnet
     set_faults(dn, "malformed=1")

@@ -5,43 +5,95 @@ import Governance
 
 /// The bot's view of the chains, over JSON-RPC: heads, confirmed pins, voting power through the
 /// Governance strategies (Multicall3-batched, pinned by hash), EIP-1271 checks and quorum reads.
+///
+/// A chain with a `crossCheck` client has every read the bot acts on answered by both endpoints:
+/// contract calls through `CrossCheckedChainReader`, the head and the pinned blocks by comparing
+/// hashes at the same height (the lower of the two heads, so a provider claiming a later block
+/// cannot close a vote early), the governor's name by comparing it. A difference throws
+/// `CrossCheckError` (counted in `crossCheckMismatches`) and the bot reads again on its next step.
 public actor RPCBotChain: BotChain {
     public struct Chain: Sendable {
         public let client: RPCClient
         public let confirmations: UInt64
         public let multicall3: Address
+        /// The chain's independent second endpoint, if cross-checked.
+        public let crossCheck: RPCClient?
 
-        public init(client: RPCClient, confirmations: UInt64, multicall3: Address = Multicall3.canonicalAddress) {
+        public init(
+            client: RPCClient, confirmations: UInt64, multicall3: Address = Multicall3.canonicalAddress, crossCheck: RPCClient? = nil
+        ) {
             self.client = client
             self.confirmations = confirmations
             self.multicall3 = multicall3
+            self.crossCheck = crossCheck
         }
     }
 
     let chains: [UInt64: Chain]
-    var readers: [UInt64: RPCChainReader] = [:]
+    var readers: [UInt64: any ChainReader] = [:]
+    let mismatches = CrossCheckCounter()
+    /// Reads refused because the two endpoints differed, by chain id and kind (`calls`, `head`, `pins`, `name`).
+    nonisolated public var crossCheckMismatches: [UInt64: [String: Int]] { mismatches.snapshot }
     static let nameFunction = try! ABIFunction("name() returns (string)")
 
-    public init(chains: [UInt64: Chain]) { self.chains = chains }
+    public init(chains: [UInt64: Chain]) {
+        self.chains = chains
+        // Cross-checked chains report every kind from the start (zero until it happens).
+        for (id, chain) in chains where chain.crossCheck != nil {
+            mismatches.register(id, kinds: ["calls", "head", "pins", "name"])
+        }
+    }
+
+    /// Runs a head, pins or name comparison; a mismatch is counted before it is thrown on.
+    func counted<T: Sendable>(_ chainId: UInt64, _ read: () async throws -> T) async throws -> T {
+        do { return try await read() } catch let error as CrossCheckError {
+            if let kind = error.mismatchKind { mismatches.add(chainId, kind) }
+            throw error
+        }
+    }
+
+    /// Throws a `pins`/`head` mismatch unless the witness has the same hash at each header's height.
+    func agree(_ headers: [BlockHeader], witness: RPCClient, what: String) async throws {
+        let theirs: [BlockHeader?] = try await witness.headers(headers.map(\.number))
+        for (ours, other) in zip(headers, theirs) where other?.hash != ours.hash {
+            throw CrossCheckError.mismatch(
+                what: what,
+                detail:
+                    "block \(ours.number) is \(ours.hash) on the primary endpoint, \(other.map { "\($0.hash)" } ?? "unknown") on the cross-check endpoint"
+            )
+        }
+    }
 
     func chain(_ id: UInt64) throws -> Chain {
         guard let c = chains[id] else { throw RPCClientError.unexpectedResult(method: "chain", "chain \(id) is not configured") }
         return c
     }
 
-    func reader(_ id: UInt64) throws -> RPCChainReader {
+    func reader(_ id: UInt64) throws -> any ChainReader {
         if let r = readers[id] { return r }
         let c = try chain(id)
         var configuration = RPCChainReader.Configuration()
         configuration.multicall3 = c.multicall3
-        let r = RPCChainReader(client: c.client, configuration: configuration)
+        var r: any ChainReader = RPCChainReader(client: c.client, configuration: configuration)
+        if let witness = c.crossCheck {
+            r = CrossCheckedChainReader(
+                primary: r, witness: RPCChainReader(client: witness, configuration: configuration), chainId: id, mismatches: mismatches)
+        }
         readers[id] = r
         return r
     }
 
     public func head(chainId: UInt64) async throws -> ChainTip {
-        guard let h = try await chain(chainId).client.header(.latest) else {
+        let c = try chain(chainId)
+        guard var h = try await c.client.header(.latest) else {
             throw RPCClientError.unexpectedResult(method: "eth_getBlockByNumber", "no latest block")
+        }
+        if let witness = c.crossCheck {
+            try await counted(chainId) {
+                let theirs = try await witness.blockNumber()
+                if theirs < h.number, let lower = try await c.client.header(.number(theirs)) { h = lower }
+                try await agree([h], witness: witness, what: "head")
+            }
         }
         return ChainTip(number: h.number, timestamp: h.timestamp, hash: h.hash)
     }
@@ -67,6 +119,9 @@ public actor RPCBotChain: BotChain {
         guard head >= checkpointNumber + c.confirmations else { return nil }
         let headers: [BlockHeader?] = try await c.client.headers([snapshotNumber, checkpointNumber])
         guard let s = headers.first ?? nil, let k = headers.last ?? nil else { return nil }
+        if let witness = c.crossCheck {
+            try await counted(proposal.chainId) { try await agree([s, k], witness: witness, what: "pins") }
+        }
         return PowerPins(snapshotBlock: BlockRef(number: s.number, hash: s.hash), checkpointBlock: BlockRef(number: k.number, hash: k.hash))
     }
 
@@ -94,19 +149,32 @@ public actor RPCBotChain: BotChain {
     ) async throws
         -> Bool
     {
-        try await ChainContractSignatureChecker(chain: try reader(proposal.chainId)).isValidSignature(
-            wallet: wallet, digest: digest, signature: signature, atBlock: pins.checkpointBlock)
+        let checker = ChainContractSignatureChecker(chain: try reader(proposal.chainId))
+        return try await checker.isValidSignature(wallet: wallet, digest: digest, signature: signature, atBlock: pins.checkpointBlock)
     }
 
     public func quorum(for proposal: BotProposal, pins: PowerPins) async throws -> QuorumRequirement.Resolved {
-        try await proposal.rules.quorum.resolve(
+        let reader = try reader(proposal.chainId)
+        return try await proposal.rules.quorum.resolve(
             timepoint: UInt256(proposal.powerTimepoint), snapshotBlock: pins.snapshotBlock, checkpointBlock: pins.checkpointBlock,
-            chain: try reader(proposal.chainId))
+            chain: reader)
     }
 
     public func governorName(chainId: UInt64, governor: Address) async throws -> String {
-        let data = try await chain(chainId).client.call(to: governor, data: try Self.nameFunction.encodeCall([]), at: .latest)
-        return try Self.nameFunction.decodeReturn(data).first?.stringValue ?? ""
+        let c = try chain(chainId)
+        let call = try Self.nameFunction.encodeCall([])
+        let name =
+            try Self.nameFunction.decodeReturn(try await c.client.call(to: governor, data: call, at: .latest)).first?.stringValue ?? ""
+        if let witness = c.crossCheck {
+            try await counted(chainId) {
+                let theirs = try Self.nameFunction.decodeReturn(try await witness.call(to: governor, data: call, at: .latest)).first?
+                    .stringValue
+                guard theirs == name else {
+                    throw CrossCheckError.mismatch(what: "name", detail: "the governor's name() differs between the endpoints")
+                }
+            }
+        }
+        return name
     }
 
     public func secondsPerBlock(chainId: UInt64) async throws -> Double {

@@ -12,6 +12,9 @@ public struct PlenumConfiguration: Sendable {
         public let name: String
         public let chainId: UInt64
         public let rpc: [RPCEndpoint]
+        /// A second, independent provider (failover within the list) that confirmed events, voting
+        /// power and the other reads the bot acts on are checked against; empty when not cross-checked.
+        public let crossCheck: [RPCEndpoint]
         /// Linked blocks on top of an event's block before it counts.
         public let confirmations: UInt64
         public let pollInterval: Duration
@@ -168,6 +171,13 @@ public struct PlenumConfiguration: Sendable {
                 for url in urls where !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
                     chain.problem("rpc", "\"\(RPCEndpoint.host(of: url))…\" is not an http:// or https:// URL")
                 }
+                let checkURLs = chain.stringArray("cross_check_rpc") ?? []
+                for url in checkURLs where !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+                    chain.problem("cross_check_rpc", "\"\(RPCEndpoint.host(of: url))…\" is not an http:// or https:// URL")
+                }
+                if checkURLs.contains(where: urls.contains) {
+                    chain.problem("cross_check_rpc", "repeats a URL of rpc: a cross-check needs an independent endpoint")
+                }
                 let confirmations = chain.integer("confirmations", range: 0...10_000) ?? 12
                 let poll = chain.duration("poll_interval") ?? .seconds(2)
                 let timeout = chain.duration("request_timeout") ?? .seconds(10)
@@ -177,6 +187,7 @@ public struct PlenumConfiguration: Sendable {
                 if let chainId {
                     chains[name] = Chain(
                         name: name, chainId: UInt64(chainId), rpc: urls.enumerated().map { RPCEndpoint(url: $1, name: "\(name)-\($0)") },
+                        crossCheck: checkURLs.enumerated().map { RPCEndpoint(url: $1, name: "\(name)-check-\($0)") },
                         confirmations: UInt64(confirmations), pollInterval: poll, requestTimeout: timeout, maxLogRange: UInt64(maxRange))
                 }
             }

@@ -8,18 +8,23 @@ import Governance
 /// left out of the report.
 public struct MetricsSources: Sendable {
     public var watchers: [GovernorWatcher]
-    /// RPC clients by chain name.
+    /// RPC clients by chain name (the chains' cross-check clients are reported beside them; their
+    /// endpoints are named `NAME-check-N`).
     public var clients: [String: RPCClient]
+    public var crossCheckClients: [String: RPCClient]
+    public var botChain: RPCBotChain?
     public var bot: Bot?
     public var store: (any BotStore)?
     public var hub: ChatHub?
 
     public init(
-        watchers: [GovernorWatcher] = [], clients: [String: RPCClient] = [:], bot: Bot? = nil, store: (any BotStore)? = nil,
-        hub: ChatHub? = nil
+        watchers: [GovernorWatcher] = [], clients: [String: RPCClient] = [:], crossCheckClients: [String: RPCClient] = [:],
+        botChain: RPCBotChain? = nil, bot: Bot? = nil, store: (any BotStore)? = nil, hub: ChatHub? = nil
     ) {
         self.watchers = watchers
         self.clients = clients
+        self.crossCheckClients = crossCheckClients
+        self.botChain = botChain
         self.bot = bot
         self.store = store
         self.hub = hub
@@ -29,7 +34,9 @@ public struct MetricsSources: Sendable {
 extension PlenumServer {
     /// Every component of the running service.
     public var metricsSources: MetricsSources {
-        MetricsSources(watchers: followers.watchers, clients: followers.clients, bot: bot, store: store, hub: hub)
+        MetricsSources(
+            watchers: followers.watchers, clients: followers.clients, crossCheckClients: followers.crossCheckClients, botChain: botChain,
+            bot: bot, store: store, hub: hub)
     }
 }
 
@@ -46,6 +53,12 @@ public enum MetricsReport {
             out.add("plenum_chain_reorgs_total", s.reorgs, labels: labels, help: "Reorganisations detected.")
             out.add("plenum_chain_deep_reorgs_total", s.deepReorgs, labels: labels, help: "Reorganisations deeper than the confirmations.")
             out.add("plenum_chain_getlogs_calls_total", s.getLogsCalls, labels: labels, help: "eth_getLogs calls.")
+            out.add(
+                "plenum_chain_cross_checks_total", s.crossChecks, labels: labels,
+                help: "Confirmations checked against the chain's cross-check endpoint.")
+            out.add(
+                "plenum_chain_cross_check_mismatches_total", s.crossCheckMismatches, labels: labels,
+                help: "Confirmations refused because the cross-check endpoint answered other logs.")
             if let cursor = await watcher.cursor {
                 out.add("plenum_chain_cursor_block", Double(cursor), labels: labels, help: "Last block read.", type: "gauge")
             }
@@ -53,7 +66,8 @@ public enum MetricsReport {
                 out.add("plenum_chain_head_block", Double(head), labels: labels, help: "Highest head seen.", type: "gauge")
             }
         }
-        for (name, client) in sources.clients.sorted(by: { $0.key < $1.key }) {
+        let clients = sources.clients.map { ($0.key, $0.value) } + sources.crossCheckClients.map { ($0.key, $0.value) }
+        for (name, client) in clients.sorted(by: { $0.0 < $1.0 }) {
             let metrics = await client.metrics
             for (endpoint, m) in metrics.endpoints.sorted(by: { $0.key < $1.key }) {
                 for (method, n) in m.callsByMethod.sorted(by: { $0.key < $1.key }) {
@@ -65,6 +79,15 @@ public enum MetricsReport {
                     out.add(
                         "plenum_rpc_errors_total", n, labels: [("chain", name), ("endpoint", endpoint), ("kind", kind)],
                         help: "JSON-RPC failures, by endpoint and kind.")
+                }
+            }
+        }
+        if let botChain = sources.botChain {
+            for (chainId, kinds) in botChain.crossCheckMismatches.sorted(by: { $0.key < $1.key }) {
+                for (kind, n) in kinds.sorted(by: { $0.key < $1.key }) {
+                    out.add(
+                        "plenum_bot_cross_check_mismatches_total", n, labels: [("chain", String(chainId)), ("read", kind)],
+                        help: "Bot reads refused because the two endpoints answered differently, by chain id and read.")
                 }
             }
         }
@@ -83,6 +106,9 @@ public enum MetricsReport {
             out.add("plenum_results_published_total", s.results, help: "Signed results published.")
             out.add("plenum_webhook_deliveries_total", s.webhookDeliveries, help: "Webhook deliveries that succeeded.")
             out.add("plenum_webhook_failures_total", s.webhookFailures, help: "Webhook delivery attempts that failed.")
+            out.add(
+                "plenum_bot_step_failures_total", s.stepFailures,
+                help: "Times a proposal could not advance (a failed or disputed chain read); each is retried.")
             out.add("plenum_tally_duration_milliseconds", s.lastTallyMilliseconds, help: "Duration of the last tally.", type: "gauge")
         }
         if let store = sources.store, let counts = try? await store.proposalCounts() {
