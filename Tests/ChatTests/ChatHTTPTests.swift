@@ -203,7 +203,7 @@ struct ChatHTTPTests {
             let refused: LiveHub.Reply
             do {
                 await gate.arrivals(atLeast: 1)
-                let deadline = ContinuousClock.now + .seconds(60)
+                let deadline = ContinuousClock.now + TestTiming.seconds(60)
                 while await live.hub.writesWaiting() < 2 {
                     guard ContinuousClock.now < deadline else { throw TestFailure("the posts never filled the write queue") }
                     await Task.yield()
@@ -283,7 +283,7 @@ struct ChatHTTPTests {
                 }
                 // Wait for both streams to hold their slots (each is parked waiting for a commit); a
                 // stream that failed to open fails the test here rather than leaving it waiting.
-                let deadline = ContinuousClock.now + .seconds(60)
+                let deadline = ContinuousClock.now + TestTiming.seconds(60)
                 while await live.hub.waitingSubscribers() < 2 {
                     guard ContinuousClock.now < deadline else {
                         throw TestFailure("only \(await live.hub.waitingSubscribers()) of 2 streams opened within 60 s")

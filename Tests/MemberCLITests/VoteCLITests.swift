@@ -207,7 +207,8 @@ struct VoteCLITests {
 
             // A waiting vote, answered by a receipt the bot's key signed over the wrong log hash.
             let waiting = try ChildProcess(
-                PlenumBinary.path, ["vote", "--proposal", "11", "--choice", "abstain", "--key", key, "--hub", w.url, "--timeout", "60s"])
+                PlenumBinary.path,
+                ["vote", "--proposal", "11", "--choice", "abstain", "--key", key, "--hub", w.url, "--timeout", TestTiming.flag(60)])
             #expect(await waiting.waitForOutput("waiting for the bot's receipt", on: .stderr))
             let ballot = try #require(try await w.messages(group.id).last)
             let envelope = try BallotEnvelope.parse(Array(ballot.body.utf8))
@@ -220,7 +221,8 @@ struct VoteCLITests {
 
             // And a waiting vote answered with a correct receipt is counted; a receipt from another key is ignored.
             let second = try ChildProcess(
-                PlenumBinary.path, ["vote", "--proposal", "11", "--choice", "for", "--key", key, "--hub", w.url, "--timeout", "60s"])
+                PlenumBinary.path,
+                ["vote", "--proposal", "11", "--choice", "for", "--key", key, "--hub", w.url, "--timeout", TestTiming.flag(60)])
             #expect(await second.waitForOutput("waiting for the bot's receipt", on: .stderr))
             let ballot2 = try #require(try await w.messages(group.id).last)
             let id2 = try BallotEnvelope.parse(Array(ballot2.body.utf8)).id

@@ -30,7 +30,7 @@ struct CrashSafetyTests {
         process.environment = ProcessInfo.processInfo.environment.merging(["PLENUM_LOG_LEVEL": "warning"]) { $1 }
         let before = (try? String(contentsOfFile: log, encoding: .utf8))?.count ?? 0
         try process.run()
-        let deadline = ContinuousClock.now + .seconds(180)
+        let deadline = ContinuousClock.now + TestTiming.seconds(180)
         while ContinuousClock.now < deadline, process.isRunning {
             let text = String((try? String(contentsOfFile: log, encoding: .utf8))?.dropFirst(before) ?? "")
             if let range = text.range(of: "chat hub on "), let end = text[range.upperBound...].firstIndex(where: { $0 == "," || $0 == ";" })
@@ -138,7 +138,7 @@ struct CrashSafetyTests {
             serve = try await Self.start(config: dir.file("plenum.toml"), log: log)
             restarts += 1
         }
-        let proposal = try await waitFor("the result", timeout: .seconds(180)) { () -> BotProposal? in
+        let proposal = try await waitFor("the result", timeout: TestTiming.seconds(180)) { () -> BotProposal? in
             let p = try await store.proposal(key)
             return p?.phase == .closed ? p : nil
         }
@@ -187,7 +187,7 @@ struct CrashSafetyTests {
         #expect(report["ballots"] == .number("1000"))
     }
 
-    func waitFor<T>(_ what: String, timeout: Duration = .seconds(60), _ condition: () async throws -> T?) async throws -> T {
+    func waitFor<T>(_ what: String, timeout: Duration = TestTiming.seconds(60), _ condition: () async throws -> T?) async throws -> T {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let value = try await condition() { return value }

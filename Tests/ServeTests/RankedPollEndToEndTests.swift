@@ -49,7 +49,7 @@ struct RankedPollEndToEndTests {
             try await Self.plenum(
                 [
                     "vote", "--proposal", pollKey, "--choice", ranking.map(String.init).joined(separator: ","), "--key",
-                    service.dir.file("voter\(i).key"), "--hub", service.hubURL, "--bot", bot, "--timeout", "60s",
+                    service.dir.file("voter\(i).key"), "--hub", service.hubURL, "--bot", bot, "--timeout", TestTiming.flag(60),
                 ] + (json ? ["--json"] : []))
         }
         let first = try await vote(4, Self.changedFrom, json: false)
@@ -112,7 +112,7 @@ struct RankedPollEndToEndTests {
 
         // The poll's ten minutes pass on the bot's clock; the bot closes voting and posts the result.
         clock.advance(by: .seconds(601))
-        let resultEntry = try await service.waitFor("the signed result", timeout: .seconds(90)) { () -> StoredMessage? in
+        let resultEntry = try await service.waitFor("the signed result", timeout: TestTiming.seconds(90)) { () -> StoredMessage? in
             let page = try await hub.messages(in: groupID, after: history.last?.seq ?? 0, limit: 500)
             return page.messages.first { $0.sender == service.botKey.address && $0.body.contains("\"TallyResult\"") }
         }

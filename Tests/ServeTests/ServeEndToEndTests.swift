@@ -143,7 +143,7 @@ struct ServeEndToEndTests {
         }
         // Ten minutes pass on the bot's clock: the bot closes voting, tallies, publishes and closes the group.
         clock.advance(by: .seconds(601))
-        let stored = try await service.waitFor("the poll's result", timeout: .seconds(90)) { () -> SignedResult? in
+        let stored = try await service.waitFor("the poll's result", timeout: TestTiming.seconds(90)) { () -> SignedResult? in
             let p = try await service.server.store.proposal(poll)
             return p?.phase == .closed ? p?.result : nil
         }

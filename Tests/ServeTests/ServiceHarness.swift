@@ -89,7 +89,7 @@ final class ServiceHarness: Sendable {
     }
 
     /// Waits (polling the hub) until `condition` holds, or fails after `timeout`.
-    func waitFor<T>(_ what: String, timeout: Duration = .seconds(60), _ condition: () async throws -> T?) async throws -> T {
+    func waitFor<T>(_ what: String, timeout: Duration = TestTiming.seconds(60), _ condition: () async throws -> T?) async throws -> T {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let value = try await condition() { return value }
