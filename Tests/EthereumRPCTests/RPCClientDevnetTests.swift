@@ -150,6 +150,9 @@ struct RPCClientDevnetTests {
             RPCEndpoint(url: "http://127.0.0.1:9", name: "dead"), RPCEndpoint(url: devnet.rpcURL, name: "devnet"),
         ])
         configuration.requestTimeout = .seconds(2)
+        // A rest longer than the test, however slowly it runs (under ThreadSanitizer the default
+        // second passed before the twentieth call, and the dead endpoint was tried again).
+        configuration.retry.failureCooldown = .seconds(60)
         let rpc = RPCClient(configuration: configuration, seed: 9)
         for _ in 0..<20 { #expect(try await rpc.chainId() == devnet.chainId) }
         let metrics = await rpc.metrics
