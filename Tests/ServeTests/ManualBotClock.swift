@@ -10,6 +10,13 @@ final class ManualBotClock: Sendable {
 
     func now() -> UInt64 { milliseconds.withLock { $0 } }
 
+    /// Moves to the wall clock's time if that is more than `slack` ahead (never backwards).
+    func catchUp(ifBehindBy slack: Duration) {
+        let wall = UInt64(WallClock.milliseconds())
+        let slackMs = UInt64(slack.components.seconds) * 1000
+        milliseconds.withLock { if wall > $0 + slackMs { $0 = wall } }
+    }
+
     func advance(by duration: Duration) {
         let ms = UInt64(duration.components.seconds) * 1000 + UInt64(duration.components.attoseconds / 1_000_000_000_000_000)
         milliseconds.withLock { $0 += ms }
