@@ -84,7 +84,8 @@ func fuzzExportLine(_ bytes: [UInt8]) -> CInt {
     switch retally(path) {
     case .failure(let error):
         guard !error.description.isEmpty else { fatalError("a RetallyInputError without a description") }
-        guard let first = lines.first, !isExportHeader(first) else {
+        // Refusing is right unless the first line is a header (an empty file has no first line).
+        if let first = lines.first, isExportHeader(first) {
             fatalError("an export whose first line is a format-1 header was refused as input: \(error)")
         }
         return 0
