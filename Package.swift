@@ -167,7 +167,7 @@ let package = Package(
         ),
         .target(
             name: "BotTesting",
-            dependencies: ["Bot", "ChainWatch", "Governance", "Ethereum"],
+            dependencies: ["Bot", "ChainWatch", "Governance", "Ethereum", "PlenumTesting"],
             path: "Tests/BotTesting",
             swiftSettings: strict
         ),

@@ -1,7 +1,7 @@
 import Bot
 import Ethereum
 import Governance
-import Synchronization
+import PlenumTesting
 
 /// A chain with a head you move by hand and fixed voting power (for the bot's tests).
 public final class FakeChain: BotChain {
@@ -15,7 +15,7 @@ public final class FakeChain: BotChain {
 
     public struct Disputed: Error {}
 
-    public let state = Mutex(State())
+    public let state = PthreadLocked(State())
 
     public init() {}
 
@@ -54,7 +54,7 @@ public final class FakeChain: BotChain {
 
 /// Records webhook posts and answers with scripted statuses.
 public final class FakeWebhooks: WebhookSender {
-    public let state = Mutex<(statuses: [Int], posts: [(url: String, body: [UInt8], headers: [(String, String)])])>(([], []))
+    public let state = PthreadLocked<(statuses: [Int], posts: [(url: String, body: [UInt8], headers: [(String, String)])])>(([], []))
 
     public init(statuses: [Int] = []) { state.withLock { $0.statuses = statuses } }
 

@@ -1,6 +1,6 @@
 import Bot
 import Ethereum
-import Synchronization
+import PlenumTesting
 
 /// An in-memory chat carrier with idempotent posts, that also counts every post it was asked for.
 public final class FakeChat: BotChat {
@@ -19,7 +19,7 @@ public final class FakeChat: BotChat {
         public var now: UInt64 = 1_700_000_000_000
     }
 
-    public let state = Mutex(State())
+    public let state = PthreadLocked(State())
     public let botAddress: Address
 
     public init(bot: Address) { botAddress = bot }

@@ -158,17 +158,3 @@ public final class ChildProcess: Sendable {
         for (continuation, value) in outputs { continuation.resume(returning: value) }
     }
 }
-
-/// A value behind an `NSLock` (a pthread mutex, which ThreadSanitizer understands).
-final class PthreadLocked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-
-    init(_ value: Value) { self.value = value }
-
-    func withLock<T>(_ body: (inout Value) throws -> T) rethrows -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&value)
-    }
-}

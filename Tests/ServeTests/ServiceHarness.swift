@@ -83,7 +83,7 @@ final class ServiceHarness: Sendable {
     // MARK: hub over HTTP
 
     func get(_ path: String) async throws -> JSON {
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: hubURL + path), timeout: .seconds(30))
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: hubURL + path), timeout: .seconds(30 * TestTiming.scale))
         let body = try await response.body.collect(upTo: 16 << 20)
         return try JSONParser(limits: .init(maxBytes: 16 << 20)).parse(Array(buffer: body))
     }
@@ -124,7 +124,7 @@ final class ServiceHarness: Sendable {
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(string: message.signed(with: key).json.serialized()))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30 * TestTiming.scale))
         let answer = try await response.body.collect(upTo: 1 << 20)
         return (Int(response.status.code), (try? JSONParser.parse(String(buffer: answer))) ?? .null)
     }

@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import PlenumService
+import PlenumTesting
 
 /// The real admin HTTP server on a free loopback port for the length of `body`.
 struct LiveAdmin: Sendable {
@@ -81,7 +82,7 @@ struct LiveAdmin: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30 * TestTiming.scale))
         let bytes = try await response.body.collect(upTo: 16 << 20)
         return Reply(status: Int(response.status.code), headers: response.headers, text: String(buffer: bytes))
     }

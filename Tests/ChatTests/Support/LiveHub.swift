@@ -99,7 +99,7 @@ struct LiveHub {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30 * TestTiming.scale))
         let bytes = try await response.body.collect(upTo: 16 << 20)
         let text = String(buffer: bytes)
         let json = text.isEmpty ? JSON.null : try JSONParser.parse(text)
