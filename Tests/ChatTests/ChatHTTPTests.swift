@@ -10,7 +10,7 @@ import Synchronization
 import Testing
 
 // A time limit turns a stream that never ends (seen once, under heavy load) into a named failure instead of a hung run.
-@Suite("Hub over HTTP and WebSocket (loopback, SQLite file)", .timeLimit(.minutes(5)))
+@Suite("Hub over HTTP and WebSocket (loopback, SQLite file)", .timeLimit(.minutes(5 * TestTiming.scale)))
 struct ChatHTTPTests {
     static func now() -> UInt64 { SystemChatClock().now() }
 

@@ -48,7 +48,7 @@ struct CrashSafetyTests {
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(string: signed.json.serialized()))
-        guard let response = try? await HTTPTransport.failFastClient.execute(request, timeout: .seconds(10)),
+        guard let response = try? await HTTPTransport.failFastClient.execute(request, timeout: .seconds(10 * TestTiming.scale)),
             let body = try? await response.body.collect(upTo: 1 << 20), let json = try? JSONParser.parse(String(buffer: body))
         else { return nil }
         // A message the hub already holds (committed before a crash, the answer lost) is acknowledged by `replayed`.

@@ -149,7 +149,9 @@ struct MemberWorld: Sendable {
 
     /// Runs the built `plenum` with `arguments`, pointing it at this hub.
     func plenum(_ arguments: [String], stdin: String = "") async throws -> ProcessResult {
-        try await ChildProcess.run(PlenumBinary.path, arguments + ["--hub", url], stdin: stdin)
+        // `plenum vote` waits up to 60 s for its receipt by default; longer in a slowed-down run.
+        let wait = arguments.first == "vote" && !arguments.contains("--timeout") ? ["--timeout", TestTiming.flag(60)] : []
+        return try await ChildProcess.run(PlenumBinary.path, arguments + wait + ["--hub", url], stdin: stdin)
     }
 
     /// A key file for `key` in the world's folder.
