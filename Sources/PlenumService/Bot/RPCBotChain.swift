@@ -44,22 +44,19 @@ public actor RPCBotChain: BotChain {
         }
     }
 
-    /// Runs a head, pins or name comparison; a mismatch is counted before it is thrown on.
-    func counted<T: Sendable>(_ chainId: UInt64, _ read: () async throws -> T) async throws -> T {
-        do { return try await read() } catch let error as CrossCheckError {
-            if let kind = error.mismatchKind { mismatches.add(chainId, kind) }
-            throw error
-        }
+    /// A mismatch of a chain's two endpoints, counted (as `CrossCheckedChainReader` counts its own).
+    func mismatch(_ chainId: UInt64, _ what: String, _ detail: String) -> CrossCheckError {
+        mismatches.add(chainId, what)
+        return .mismatch(what: what, detail: detail)
     }
 
     /// Throws a `pins`/`head` mismatch unless the witness has the same hash at each header's height.
-    func agree(_ headers: [BlockHeader], witness: RPCClient, what: String) async throws {
+    func agree(_ headers: [BlockHeader], chainId: UInt64, witness: RPCClient, what: String) async throws {
         let theirs: [BlockHeader?] = try await witness.headers(headers.map(\.number))
         for (ours, other) in zip(headers, theirs) where other?.hash != ours.hash {
-            throw CrossCheckError.mismatch(
-                what: what,
-                detail:
-                    "block \(ours.number) is \(ours.hash) on the primary endpoint, \(other.map { "\($0.hash)" } ?? "unknown") on the cross-check endpoint"
+            throw mismatch(
+                chainId, what,
+                "block \(ours.number) is \(ours.hash) on the primary endpoint, \(other.map { "\($0.hash)" } ?? "unknown") on the cross-check endpoint"
             )
         }
     }
@@ -89,11 +86,9 @@ public actor RPCBotChain: BotChain {
             throw RPCClientError.unexpectedResult(method: "eth_getBlockByNumber", "no latest block")
         }
         if let witness = c.crossCheck {
-            try await counted(chainId) {
-                let theirs = try await witness.blockNumber()
-                if theirs < h.number, let lower = try await c.client.header(.number(theirs)) { h = lower }
-                try await agree([h], witness: witness, what: "head")
-            }
+            let theirs = try await witness.blockNumber()
+            if theirs < h.number, let lower = try await c.client.header(.number(theirs)) { h = lower }
+            try await agree([h], chainId: chainId, witness: witness, what: "head")
         }
         return ChainTip(number: h.number, timestamp: h.timestamp, hash: h.hash)
     }
@@ -120,7 +115,7 @@ public actor RPCBotChain: BotChain {
         let headers: [BlockHeader?] = try await c.client.headers([snapshotNumber, checkpointNumber])
         guard let s = headers.first ?? nil, let k = headers.last ?? nil else { return nil }
         if let witness = c.crossCheck {
-            try await counted(proposal.chainId) { try await agree([s, k], witness: witness, what: "pins") }
+            try await agree([s, k], chainId: proposal.chainId, witness: witness, what: "pins")
         }
         return PowerPins(snapshotBlock: BlockRef(number: s.number, hash: s.hash), checkpointBlock: BlockRef(number: k.number, hash: k.hash))
     }
@@ -166,13 +161,9 @@ public actor RPCBotChain: BotChain {
         let name =
             try Self.nameFunction.decodeReturn(try await c.client.call(to: governor, data: call, at: .latest)).first?.stringValue ?? ""
         if let witness = c.crossCheck {
-            try await counted(chainId) {
-                let theirs = try Self.nameFunction.decodeReturn(try await witness.call(to: governor, data: call, at: .latest)).first?
-                    .stringValue
-                guard theirs == name else {
-                    throw CrossCheckError.mismatch(what: "name", detail: "the governor's name() differs between the endpoints")
-                }
-            }
+            let theirs = try Self.nameFunction.decodeReturn(try await witness.call(to: governor, data: call, at: .latest)).first?
+                .stringValue
+            guard theirs == name else { throw mismatch(chainId, "name", "the governor's name() differs between the endpoints") }
         }
         return name
     }

@@ -168,12 +168,11 @@ public struct PlenumConfiguration: Sendable {
                 let chainId = chain.integer("chain_id", required: true, range: 1...Int64.max)
                 let urls = chain.stringArray("rpc", required: true) ?? []
                 if urls.isEmpty { chain.problem("rpc", "needs at least one JSON-RPC URL") }
-                for url in urls where !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
-                    chain.problem("rpc", "\"\(RPCEndpoint.host(of: url))…\" is not an http:// or https:// URL")
-                }
                 let checkURLs = chain.stringArray("cross_check_rpc") ?? []
-                for url in checkURLs where !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
-                    chain.problem("cross_check_rpc", "\"\(RPCEndpoint.host(of: url))…\" is not an http:// or https:// URL")
+                for (key, list) in [("rpc", urls), ("cross_check_rpc", checkURLs)] {
+                    for url in list where !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+                        chain.problem(key, "\"\(RPCEndpoint.host(of: url))…\" is not an http:// or https:// URL")
+                    }
                 }
                 if checkURLs.contains(where: urls.contains) {
                     chain.problem("cross_check_rpc", "repeats a URL of rpc: a cross-check needs an independent endpoint")
