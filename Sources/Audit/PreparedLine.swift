@@ -155,11 +155,11 @@ struct PreparationContext: Sendable {
         var ballotLike = false, clock: IntakeClock?, derived = false
         var check: Result<CheckedBallot, VoteRejection>?
         if fromBot {
-            if entry.body.contains("\"PlenumReceipt\"") {
+            if Self.mentions(entry.body, Self.receiptType) {
                 do {
                     receipt = try Receipt(signedDocument: try JSONParser.parse(entry.body), signer: header.bot)
                 } catch { receiptProblem = "\(error)" }
-            } else if entry.body.contains("\"TallyResult\"") {
+            } else if Self.mentions(entry.body, Self.resultType) {
                 postedResult = try? TypedData(jsonText: entry.body).digest()
             }
         } else {
@@ -181,6 +181,23 @@ struct PreparationContext: Sendable {
                 entry: entry, idValid: idValid, signerValid: signerValid, hashValid: hashValid, decision: decision,
                 decisionProblem: decisionProblem, fromBot: fromBot, ballotLike: ballotLike, clock: clock, clockDerived: derived,
                 check: check, receipt: receipt, receiptProblem: receiptProblem, postedResultDigest: postedResult))
+    }
+
+    static let receiptType = Array("\"PlenumReceipt\"".utf8)
+    static let resultType = Array("\"TallyResult\"".utf8)
+
+    /// Whether `needle` occurs in the UTF-8 of `body` (a byte search, without Foundation's string machinery).
+    static func mentions(_ body: String, _ needle: [UInt8]) -> Bool {
+        var body = body
+        return body.withUTF8 { haystack in
+            guard let first = needle.first, haystack.count >= needle.count else { return false }
+            var i = 0
+            while i <= haystack.count - needle.count {
+                if haystack[i] == first && needle.indices.allSatisfy({ haystack[i + $0] == needle[$0] }) { return true }
+                i += 1
+            }
+            return false
+        }
     }
 
     /// For records made before the intake clock was kept: late after the close notice, else inside

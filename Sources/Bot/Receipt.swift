@@ -52,12 +52,7 @@ public struct Receipt: Hashable, Sendable {
     /// The typed data, in the wallet JSON form (`plenum verify` reads it with the signature added).
     public var typedDataJSON: JSON {
         [
-            "types": [
-                "EIP712Domain": [
-                    ["name": "name", "type": "string"], ["name": "version", "type": "string"], ["name": "chainId", "type": "uint256"],
-                ],
-                "PlenumReceipt": .array(Self.fields.map { ["name": .string($0.0), "type": .string($0.1)] }),
-            ],
+            "types": Self.typesJSON,
             "primaryType": .string(Self.primaryType),
             "domain": ["name": "Plenum", "version": "1", "chainId": .number(String(chainId))],
             "message": [
@@ -67,6 +62,13 @@ public struct Receipt: Hashable, Sendable {
             ],
         ]
     }
+
+    static let typesJSON: JSON = [
+        "EIP712Domain": [
+            ["name": "name", "type": "string"], ["name": "version", "type": "string"], ["name": "chainId", "type": "uint256"],
+        ],
+        "PlenumReceipt": .array(fields.map { ["name": .string($0.0), "type": .string($0.1)] }),
+    ]
 
     /// The EIP-712 digest, hashed directly from the fields (the same bytes `TypedData` encodes for
     /// `typedDataJSON`, which the tests check, without building and walking the JSON).
@@ -90,13 +92,14 @@ public struct Receipt: Hashable, Sendable {
     static let typeHash = Keccak256.hash(
         "PlenumReceipt(" + fields.map { "\($0.1) \($0.0)" }.joined(separator: ",") + ")")
 
+    static let domainTypeHash = Keccak256.hash("EIP712Domain(string name,string version,uint256 chainId)")
+    static let domainNameHash = Keccak256.hash("Plenum")
+    static let domainVersionHash = Keccak256.hash("1")
+
     static func domainSeparator(chainId: UInt64) -> Hash32 {
         var words: [UInt8] = []
         words.reserveCapacity(4 * 32)
-        for word in [
-            Keccak256.hash("EIP712Domain(string name,string version,uint256 chainId)"), Keccak256.hash("Plenum"), Keccak256.hash("1"),
-            UInt256(chainId).word,
-        ] {
+        for word in [domainTypeHash, domainNameHash, domainVersionHash, UInt256(chainId).word] {
             word.withUnsafeBytes { words.append(contentsOf: $0) }
         }
         return Keccak256.hash(words)

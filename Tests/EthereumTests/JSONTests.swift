@@ -71,6 +71,42 @@ struct JSONTests {
         }
     }
 
+    // Strings without escapes are taken straight from the input; with escapes they are rebuilt.
+    @Test func stringsWithAndWithoutEscapes() throws {
+        #expect(
+            try JSONParser.parse(#"["plain", "héllo wörld 😀", "", "a\"b", "tail\n", "é\u00e9"]"#) == [
+                "plain", "héllo wörld 😀", "", "a\"b", "tail\n", "éé",
+            ])
+        // Invalid UTF-8 is refused on both paths, and so is a control character or a missing end.
+        let invalid: [[UInt8]] = [
+            Array(#"[""#.utf8) + [0xC3, 0x28] + Array(#""]"#.utf8),
+            Array(#"[""#.utf8) + [0xC3, 0x28] + Array(#"\n"]"#.utf8),
+            Array(#"[""#.utf8) + [0xED, 0xA0, 0x80] + Array(#""]"#.utf8),
+            Array(#"["a"#.utf8) + [0x0A] + Array(#""]"#.utf8),
+            Array(#"["abc"#.utf8),
+            Array(#"["abc\"#.utf8),
+        ]
+        for bytes in invalid {
+            #expect(throws: JSONError.self) { try JSONParser().parse(bytes) }
+        }
+        let error = try #require(throws: JSONError.self) {
+            try JSONParser().parse(Array(#"{"k": "ok", "v": ""#.utf8) + [0xFF] + Array(#""}"#.utf8))
+        }
+        #expect(error.kind == .invalidUnicode)
+    }
+
+    @Test func hexDecodesWithAndWithoutPrefix() throws {
+        #expect(try Hex.decode("0x00fFa0") == [0x00, 0xFF, 0xA0])
+        #expect(try Hex.decode("0X0a") == [0x0A])
+        #expect(try Hex.decode("0a0b") == [0x0A, 0x0B])
+        #expect(try Hex.decode("0x") == [])
+        #expect(try Hex.decode("xx0a0b".dropFirst(2)) == [0x0A, 0x0B])
+        #expect(throws: HexError.missingPrefix("0a")) { try Hex.decode("0a", requirePrefix: true) }
+        #expect(throws: HexError.oddLength(3)) { try Hex.decode("0xabc") }
+        #expect(throws: HexError.invalidDigit("g", 3)) { try Hex.decode("0xabcg") }
+        #expect(throws: HexError.invalidDigit("z", 0)) { try Hex.decode("z0") }
+    }
+
     @Test func randomBytesNeverCrashTheParser() {
         var rng = SeededGenerator(seed: 5)
         let alphabet = Array(#"{}[],:"\ 0123456789.eE+-truefalsnl"#.utf8) + [0x00, 0xc3, 0xa9, 0xff, 0x0a]

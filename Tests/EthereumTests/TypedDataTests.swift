@@ -69,6 +69,43 @@ struct TypedDataTests {
         }
     }
 
+    // Documents that declare the same types share one validation and set of type hashes: the
+    // second parse of the same types must still check everything that is not the types.
+    @Test func sharedTypesAreCheckedAgainstEachDocument() throws {
+        func mutated(_ a: String, _ b: String) -> String { Self.mail.replacingOccurrences(a, b) }
+        let first = try TypedData(jsonText: Self.mail)
+        let again = try TypedData(jsonText: Self.mail)
+        #expect(try again.digest() == first.digest())
+        #expect(try again.typeHash("Mail") == first.typeHash("Mail"))
+        #expect(try again.encodeType("Mail") == "Mail(Person from,Person to,string contents)Person(string name,address wallet)")
+        let otherContents = try TypedData(jsonText: mutated("Hello, Bob!", "Hello, Cow!"))
+        #expect(try otherContents.typeHash("Mail") == first.typeHash("Mail"))
+        #expect(try otherContents.structHash() != first.structHash())
+        #expect(try otherContents.domainSeparator() == first.domainSeparator())
+        #expect(throws: TypedDataError.undeclaredType("Letter", context: "primaryType")) {
+            try TypedData(jsonText: mutated(#""primaryType":"Mail""#, #""primaryType":"Letter""#))
+        }
+        #expect(throws: TypedDataError.unsupported("primaryType EIP712Domain (sign the domain as a message instead)")) {
+            try TypedData(jsonText: mutated(#""primaryType":"Mail""#, #""primaryType":"EIP712Domain""#))
+        }
+        #expect(throws: TypedDataError.missingField(path: "message.contents", type: "string")) {
+            try TypedData(jsonText: mutated(#","contents":"Hello, Bob!""#, ""))
+        }
+        #expect(throws: TypedDataError.wrongValue(path: "message.from.wallet", type: "address", found: "a number")) {
+            try TypedData(jsonText: mutated(#""wallet":"0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826""#, #""wallet":5"#))
+        }
+        // More distinct types than the cache holds: each still gets its own hashes.
+        for n in 0..<20 {
+            let renamed = mutated("Mail", "Mail\(n)")
+            let data = try TypedData(jsonText: renamed)
+            #expect(
+                try data.typeHash("Mail\(n)")
+                    == Keccak256.hash("Mail\(n)(Person from,Person to,string contents)Person(string name,address wallet)"))
+        }
+        #expect(
+            try TypedData(jsonText: Self.mail).digest().description == "0xbe609aee343fb3c4b28e1df9e632fca64fcfaede20f02e86244efddf30957bd2")
+    }
+
     @Test func integerForms() throws {
         func domainSeparator(chainId: String) throws -> Hash32 {
             try TypedData(jsonText: Self.mail.replacingOccurrences(#""chainId":1"#, #""chainId":\#(chainId)"#)).domainSeparator()

@@ -230,8 +230,26 @@ private struct Cursor {
 
     mutating func parseString() throws -> String {
         position += 1  // opening quote
+        // Fast path: a string without escapes becomes a String straight from the input bytes.
+        let start = position
+        var ascii = true
+        while position < bytes.count {
+            let b = bytes[position]
+            if b == UInt8(ascii: "\"") {
+                let run = UnsafeBufferPointer(rebasing: bytes[start..<position])
+                position += 1
+                if ascii { return String(decoding: run, as: UTF8.self) }
+                guard let s = String(validating: run, as: UTF8.self) else { throw error(.invalidUnicode) }
+                return s
+            }
+            if b == UInt8(ascii: "\\") { break }
+            if b < 0x20 { throw error(.controlCharacterInString) }
+            ascii = ascii && b < 0x80
+            position += 1
+        }
         var out = [UInt8]()
-        var runStart = position
+        out.reserveCapacity(position - start + 16)
+        var runStart = start
         while true {
             guard position < bytes.count else { throw error(.unexpectedEnd) }
             let b = bytes[position]

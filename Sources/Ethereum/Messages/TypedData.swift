@@ -39,6 +39,19 @@ public struct TypedData: Sendable {
         guard let message = messageJSON.objectValue else { throw TypedDataError.notAnObject("message", messageJSON.kind) }
         guard typesObject.count <= TypedData.maxTypes else { throw TypedDataError.tooLarge("more than \(TypedData.maxTypes) types") }
 
+        // The same declared types (a channel's ballots all share theirs) are validated and hashed once.
+        if let schema = TypedDataSchemaCache.shared.schema(for: typesObject) {
+            self.types = schema.types
+            self.primaryType = primary
+            self.domain = domain
+            self.message = message
+            self.domainFields = schema.domainFields
+            self.typeHashes = schema.typeHashes
+            try self.checkPrimaryType()
+            hashes = (try hashStruct("EIP712Domain", domain, path: "domain"), try hashStruct(primary, message, path: "message"))
+            return
+        }
+
         var types: [String: [Field]] = [:]
         for (name, value) in typesObject {
             guard TypedData.isIdentifier(name) else { throw TypedDataError.invalidTypeName(name) }
@@ -76,14 +89,23 @@ public struct TypedData: Sendable {
             for field in types[name]! { try validateFieldType(field.type, in: name, field: field.name) }
         }
         for name in types.keys.sorted() { try checkAcyclic(name, path: []) }
-        guard types[primary] != nil else { throw TypedDataError.undeclaredType(primary, context: "primaryType") }
-        guard primary != "EIP712Domain" else {
-            throw TypedDataError.unsupported("primaryType EIP712Domain (sign the domain as a message instead)")
-        }
+        try checkPrimaryType()
         for name in types.keys { typeHashes[name] = Keccak256.hash(try encodeType(name)) }
+        if typesObject.contains("EIP712Domain") {
+            // Inferred domain fields depend on the domain, so only declared ones are shared.
+            TypedDataSchemaCache.shared.remember(
+                typesObject, TypedDataSchemaCache.Schema(types: types, domainFields: domainFields, typeHashes: typeHashes))
+        }
         // Encode once so that every value error surfaces at parse time; the values are immutable,
         // so the two hashes are kept for `digest()`.
         hashes = (try hashStruct("EIP712Domain", domain, path: "domain"), try hashStruct(primary, message, path: "message"))
+    }
+
+    private func checkPrimaryType() throws {
+        guard types[primaryType] != nil else { throw TypedDataError.undeclaredType(primaryType, context: "primaryType") }
+        guard primaryType != "EIP712Domain" else {
+            throw TypedDataError.unsupported("primaryType EIP712Domain (sign the domain as a message instead)")
+        }
     }
 
     /// Parses the wallet JSON text.

@@ -43,10 +43,19 @@ public struct Address: Hashable, Comparable, Sendable {
         try self.init(bytes: bytes)
         let hasLower = digits.utf8.contains { (0x61...0x66).contains($0) }
         let hasUpper = digits.utf8.contains { (0x41...0x46).contains($0) }
-        if hasLower && hasUpper {
-            let expected = checksummed
-            guard expected.dropFirst(2) == digits else {
-                throw AddressError.badChecksum(found: string, expected: expected)
+        if hasLower && hasUpper, !hasChecksumCase(digits) {
+            throw AddressError.badChecksum(found: string, expected: checksummed)
+        }
+    }
+
+    /// Whether the case of each hex letter in `digits` (40, after `0x`) is the EIP-55 one.
+    private func hasChecksumCase(_ digits: Substring) -> Bool {
+        let lower = Array(digits.utf8).map { $0 >= 0x41 && $0 <= 0x46 ? $0 + 0x20 : $0 }
+        let hash = Keccak256.hash(lower)
+        return hash.withUnsafeBytes { hash in
+            digits.utf8.enumerated().allSatisfy { i, c in
+                let nibble = i % 2 == 0 ? hash[i / 2] >> 4 : hash[i / 2] & 0x0f
+                return c < 0x41 || (c <= 0x46) == (nibble >= 8)
             }
         }
     }

@@ -2,30 +2,34 @@
 public enum Hex {
     /// Decodes a hex string. The `0x` prefix is optional unless `requirePrefix` is set; the digit count must be even.
     public static func decode(_ text: some StringProtocol, requirePrefix: Bool = false) throws -> [UInt8] {
-        var utf8 = Substring(text).utf8[...]
-        if utf8.count >= 2, utf8.first == UInt8(ascii: "0"),
-            let x = utf8.dropFirst().first, x == UInt8(ascii: "x") || x == UInt8(ascii: "X")
-        {
-            utf8 = utf8.dropFirst(2)
+        if let decoded = try text.utf8.withContiguousStorageIfAvailable({ try decode(utf8: $0, requirePrefix: requirePrefix) }) {
+            return decoded
+        }
+        var copy = String(text)
+        return try copy.withUTF8 { try decode(utf8: $0, requirePrefix: requirePrefix) }
+    }
+
+    private static func decode(utf8: UnsafeBufferPointer<UInt8>, requirePrefix: Bool) throws -> [UInt8] {
+        var start = 0
+        if utf8.count >= 2, utf8[0] == UInt8(ascii: "0"), utf8[1] | 0x20 == UInt8(ascii: "x") {
+            start = 2
         } else if requirePrefix {
-            throw HexError.missingPrefix(String(text.prefix(16)))
+            throw HexError.missingPrefix(String(decoding: UnsafeBufferPointer(rebasing: utf8.prefix(16)), as: UTF8.self))
         }
-        guard utf8.count % 2 == 0 else { throw HexError.oddLength(utf8.count) }
-        var out = [UInt8]()
-        out.reserveCapacity(utf8.count / 2)
-        var index = utf8.startIndex
-        var position = 0
-        while index != utf8.endIndex {
-            let high = utf8[index]
-            let next = utf8.index(after: index)
-            let low = utf8[next]
-            guard let h = nibble(high) else { throw HexError.invalidDigit(Character(Unicode.Scalar(high)), position) }
-            guard let l = nibble(low) else { throw HexError.invalidDigit(Character(Unicode.Scalar(low)), position + 1) }
-            out.append(h << 4 | l)
-            index = utf8.index(after: next)
-            position += 2
+        let digits = utf8.count - start
+        guard digits % 2 == 0 else { throw HexError.oddLength(digits) }
+        return try [UInt8](unsafeUninitializedCapacity: digits / 2) { out, initialized in
+            var i = start
+            while i < utf8.count {
+                guard let h = nibble(utf8[i]) else { throw HexError.invalidDigit(Character(Unicode.Scalar(utf8[i])), i - start) }
+                guard let l = nibble(utf8[i + 1]) else {
+                    throw HexError.invalidDigit(Character(Unicode.Scalar(utf8[i + 1])), i + 1 - start)
+                }
+                out[initialized] = h << 4 | l
+                initialized += 1
+                i += 2
+            }
         }
-        return out
     }
 
     /// Encodes bytes as lowercase hex, with the `0x` prefix unless `prefix` is false.
