@@ -127,11 +127,7 @@ struct PreparationContext: Sendable {
 
     func prepareMessage(_ json: JSON, line: Int) -> PreparedLine {
         let entry: StoredMessage
-        do {
-            var object = json.objectValue!
-            object["position"] = 0
-            entry = try StoredMessage(json: .object(object))
-        } catch {
+        do { entry = try StoredMessage(json: json, position: 0) } catch {
             let seq: UInt64? = if case .number(let n)? = json["seq"] { UInt64(n) } else { nil }
             return .unreadable(line: line, seq: seq, "message fields: \(error)")
         }

@@ -31,11 +31,12 @@ enum RetallyBenchmark {
 
     static func retally(_ arguments: [String]) async throws {
         guard let file = arguments.first(where: { !$0.hasPrefix("--") && Int($0) == nil }) else {
-            print("usage: plenum-bench retally FILE [--threads N]")
+            print("usage: plenum-bench retally FILE [--threads N] [--skip-baseline]")
             return
         }
         let workers = Int(option("--threads", arguments) ?? "") ?? Retally.cores
-        let recovery = rawRecoveryRate()
+        // --skip-baseline: for instruction counts under callgrind, where only the re-tally matters.
+        let recovery = arguments.contains("--skip-baseline") ? .nan : rawRecoveryRate()
         var options = Retally.Options(workers: workers)
         let streaming = StreamingPeak()
         options.progress = { _, _ in streaming.sample() }

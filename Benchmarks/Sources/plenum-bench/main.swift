@@ -8,5 +8,5 @@ case "retally": try await RetallyBenchmark.retally(Array(arguments.dropFirst()))
 default:
     print(
         "usage: plenum-bench [primitives | watch | ingest [BALLOTS] [CLIENTS] | export-gen [--ballots N] [--voters N] [--out FILE]"
-            + " | retally FILE [--threads N]]")
+            + " | retally FILE [--threads N] [--skip-baseline]]")
 }

@@ -13,8 +13,9 @@ extension StoredMessage {
             ]))
     }
 
-    /// Reads the served form back (clients, tests, exports); the hash is taken as given.
-    public init(json: JSON) throws(ChatError) {
+    /// Reads the served form back (clients, tests, exports); the hash is taken as given. With
+    /// `position`, a `position` member is not read (an export line carries none).
+    public init(json: JSON, position: Int64? = nil) throws(ChatError) {
         guard let object = json.objectValue else { throw ChatError(.malformed, "a stored message must be an object, found \(json.kind)") }
         func text(_ key: String) throws(ChatError) -> String {
             switch object[key] {
@@ -30,8 +31,10 @@ extension StoredMessage {
             }
             return parsed
         }
+        let at: Int64
+        if let position { at = position } else { at = try parse("position") { Int64($0) } }
         self.init(
-            position: try parse("position") { Int64($0) }, hub: try text("hub"), group: try GroupID(try text("group")),
+            position: at, hub: try text("hub"), group: try GroupID(try text("group")),
             seq: try parse("seq") { UInt64($0) }, prevHash: try parse("prevHash") { try Hash32(hex: $0) },
             id: try parse("id") { try Hash32(hex: $0) }, sender: try parse("sender") { try Address($0) }, body: try text("body"),
             timestamp: try parse("timestamp") { UInt64($0) }, nonce: try parse("nonce") { try Hash32(hex: $0) },

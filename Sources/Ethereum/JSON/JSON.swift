@@ -81,13 +81,19 @@ public struct JSONObject: Hashable, Sendable, Sequence {
             if let i = position(of: key) {
                 if let newValue { members[i].value = newValue } else { remove(at: i) }
             } else if let newValue {
-                members.append((key, newValue))
-                if index != nil {
-                    index![key] = members.count - 1
-                } else if members.count > Self.linearLimit {
-                    rebuildIndex()
-                }
+                appendAbsent(key, newValue)
             }
+        }
+    }
+
+    /// Appends a member the caller has checked is absent (the parser, which reports a duplicate
+    /// key where it starts, before parsing its value).
+    mutating func appendAbsent(_ key: String, _ value: JSON) {
+        members.append((key, value))
+        if index != nil {
+            index![key] = members.count - 1
+        } else if members.count > Self.linearLimit {
+            rebuildIndex()
         }
     }
 

@@ -162,7 +162,7 @@ private struct Cursor {
             guard !atEnd, bytes[position] == UInt8(ascii: ":") else { throw unexpected() }
             position += 1
             skipWhitespace()
-            object[key] = try parseValue(depth: depth)
+            object.appendAbsent(key, try parseValue(depth: depth))
             skipWhitespace()
             guard !atEnd else { throw error(.unexpectedEnd) }
             if bytes[position] == UInt8(ascii: ",") {

@@ -69,40 +69,65 @@ extension TypedData {
 
     /// `keccak256(typeHash ‖ encodeData(value))`.
     func hashStruct(_ type: String, _ value: JSONObject, path: String) throws -> Hash32 {
-        guard let fields = types[type] else { throw TypedDataError.undeclaredType(type, context: path) }
-        for key in value.keys where !fields.contains(where: { $0.name == key }) {
-            throw TypedDataError.undeclaredField(path: "\(path).\(key)", type: type)
+        try hashStruct(type, value, at: { path })
+    }
+
+    /// The same, with the path built only for an error message (not for every member encoded).
+    private func hashStruct(_ type: String, _ value: JSONObject, at path: () -> String) throws -> Hash32 {
+        guard let fields = types[type] else { throw TypedDataError.undeclaredType(type, context: path()) }
+        for member in value where !fields.contains(where: { $0.name == member.key }) {
+            throw TypedDataError.undeclaredField(path: "\(path()).\(member.key)", type: type)
         }
         var encoded: [UInt8] = []
         encoded.reserveCapacity(32 * (fields.count + 1))
         ABIEncoder.appendWord(try typeHash(type), to: &encoded)
         for field in fields {
             guard let member = value[field.name] else {
-                throw TypedDataError.missingField(path: "\(path).\(field.name)", type: field.type)
+                throw TypedDataError.missingField(path: "\(path()).\(field.name)", type: field.type)
             }
-            ABIEncoder.appendWord(try encodeValue(field.type, member, path: "\(path).\(field.name)"), to: &encoded)
+            ABIEncoder.appendWord(try encodeValue(field.type, member, at: { "\(path()).\(field.name)" }), to: &encoded)
         }
         return Keccak256.hash(encoded)
     }
 
     /// The 32-byte `enc(value)` of one member.
     func encodeValue(_ type: String, _ value: JSON, path: String) throws -> Hash32 {
+        try encodeValue(type, value, at: { path })
+    }
+
+    private func encodeValue(_ type: String, _ value: JSON, at path: () -> String) throws -> Hash32 {
+        if let atomic = atomicTypes[type] {
+            return try TypedData.encodeAtomic(atomic, value, typeName: type, path: path())
+        }
         if let (element, length) = TypedData.arrayElement(type) {
-            guard let items = value.arrayValue else { throw TypedDataError.wrongValue(path: path, type: type, found: value.kind) }
+            guard let items = value.arrayValue else { throw TypedDataError.wrongValue(path: path(), type: type, found: value.kind) }
             if let length, items.count != length {
-                throw TypedDataError.wrongValue(path: path, type: type, found: "an array of \(items.count)")
+                throw TypedDataError.wrongValue(path: path(), type: type, found: "an array of \(items.count)")
             }
             var hasher = Keccak256Hasher()
             for (i, item) in items.enumerated() {
-                hasher.update(try encodeValue(element, item, path: "\(path)[\(i)]").bytes)
+                hasher.update(try encodeValue(element, item, at: { "\(path())[\(i)]" }).bytes)
             }
             return hasher.finalize()
         }
         if types[type] != nil {
-            guard let object = value.objectValue else { throw TypedDataError.wrongValue(path: path, type: type, found: value.kind) }
-            return try hashStruct(type, object, path: path)
+            guard let object = value.objectValue else { throw TypedDataError.wrongValue(path: path(), type: type, found: value.kind) }
+            return try hashStruct(type, object, at: path)
         }
-        return try TypedData.encodeAtomic(try ABIType(type), value, typeName: type, path: path)
+        return try TypedData.encodeAtomic(try ABIType(type), value, typeName: type, path: path())
+    }
+
+    /// Every atomic type named by a field, directly or as an array's element, parsed once.
+    static func atomicTypes(of types: [String: [Field]]) -> [String: ABIType] {
+        var found: [String: ABIType] = [:]
+        for fields in types.values {
+            for field in fields {
+                var type = field.type
+                while let (element, _) = arrayElement(type) { type = element }
+                if types[type] == nil, found[type] == nil, let atomic = try? ABIType(type), isAtomic(atomic) { found[type] = atomic }
+            }
+        }
+        return found
     }
 
     static func encodeAtomic(_ type: ABIType, _ value: JSON, typeName: String, path: String) throws -> Hash32 {

@@ -19,6 +19,8 @@ public struct TypedData: Sendable {
     public let domainFields: [Field]
     /// keccak256(encodeType(name)) for every declared type, computed once.
     public private(set) var typeHashes: [String: Hash32] = [:]
+    /// The atomic types the fields name, parsed once (`TypedData.atomicTypes(of:)`).
+    private(set) var atomicTypes: [String: ABIType] = [:]
     /// `hashStruct(domain)` and `hashStruct(message)`, computed once by the parse that validates them.
     private var hashes: (domain: Hash32, message: Hash32) = (.zero, .zero)
 
@@ -47,6 +49,7 @@ public struct TypedData: Sendable {
             self.message = message
             self.domainFields = schema.domainFields
             self.typeHashes = schema.typeHashes
+            self.atomicTypes = schema.atomicTypes
             try self.checkPrimaryType()
             hashes = (try hashStruct("EIP712Domain", domain, path: "domain"), try hashStruct(primary, message, path: "message"))
             return
@@ -91,10 +94,12 @@ public struct TypedData: Sendable {
         for name in types.keys.sorted() { try checkAcyclic(name, path: []) }
         try checkPrimaryType()
         for name in types.keys { typeHashes[name] = Keccak256.hash(try encodeType(name)) }
+        atomicTypes = TypedData.atomicTypes(of: types)
         if typesObject.contains("EIP712Domain") {
             // Inferred domain fields depend on the domain, so only declared ones are shared.
             TypedDataSchemaCache.shared.remember(
-                typesObject, TypedDataSchemaCache.Schema(types: types, domainFields: domainFields, typeHashes: typeHashes))
+                typesObject,
+                TypedDataSchemaCache.Schema(types: types, domainFields: domainFields, typeHashes: typeHashes, atomicTypes: atomicTypes))
         }
         // Encode once so that every value error surfaces at parse time; the values are immutable,
         // so the two hashes are kept for `digest()`.

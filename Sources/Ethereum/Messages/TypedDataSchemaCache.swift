@@ -9,6 +9,7 @@ final class TypedDataSchemaCache: Sendable {
         let types: [String: [TypedData.Field]]
         let domainFields: [TypedData.Field]
         let typeHashes: [String: Hash32]
+        let atomicTypes: [String: ABIType]
     }
 
     static let shared = TypedDataSchemaCache(capacity: 8)
