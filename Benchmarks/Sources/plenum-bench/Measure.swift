@@ -32,6 +32,7 @@ enum Measure {
 }
 
 func format(_ value: Double, decimals: Int = 0) -> String {
+    guard value.isFinite else { return "–" }
     var text = String(Int(value.rounded()))
     if decimals > 0 {
         let scaled = (value * pow10(decimals)).rounded() / pow10(decimals)
