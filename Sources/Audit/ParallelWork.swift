@@ -54,5 +54,6 @@ final class Slots<T>: @unchecked Sendable {
 
     func set(_ index: Int, _ value: T) { buffer[index] = value }
 
-    func values() -> [T] { buffer.map { $0! } }
+    /// Moves every value out (each slot is left empty, so nothing is copied).
+    func values() -> [T] { buffer.indices.map { buffer[$0].take()! } }
 }

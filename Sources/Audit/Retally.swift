@@ -114,7 +114,8 @@ public enum Retally {
                 batch.isEmpty
                 ? nil : (work: Task { [batch] in await prepare(batch, context: context, workers: options.workers) }, offset: reader.offset)
             if let (work, offset) = inFlight {
-                for prepared in await work.value { state.apply(prepared) }
+                let lines = await work.value
+                for i in lines.indices { state.apply(lines[i]) }
                 options.progress?(offset, reader.size)
             }
             guard let next else { break }
@@ -131,8 +132,8 @@ public enum Retally {
     /// slice; then evaluates power lines' strategies. Results in line order.
     static func prepare(_ batch: [LineReader.Line], context: PreparationContext, workers: Int) async -> [PreparedLine] {
         var prepared = await ParallelWork.map(batch.count, workers: workers) { context.prepare(batch[$0]) }
-        for (i, line) in prepared.enumerated() {
-            if case .pendingPower(let number, let json) = line { prepared[i] = .power(line: number, await context.preparePower(json)) }
+        for i in prepared.indices {
+            if case .pendingPower(let number, let json) = prepared[i] { prepared[i] = .power(line: number, await context.preparePower(json)) }
         }
         return prepared
     }

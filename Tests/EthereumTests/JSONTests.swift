@@ -95,18 +95,6 @@ struct JSONTests {
         #expect(error.kind == .invalidUnicode)
     }
 
-    @Test func hexDecodesWithAndWithoutPrefix() throws {
-        #expect(try Hex.decode("0x00fFa0") == [0x00, 0xFF, 0xA0])
-        #expect(try Hex.decode("0X0a") == [0x0A])
-        #expect(try Hex.decode("0a0b") == [0x0A, 0x0B])
-        #expect(try Hex.decode("0x") == [])
-        #expect(try Hex.decode("xx0a0b".dropFirst(2)) == [0x0A, 0x0B])
-        #expect(throws: HexError.missingPrefix("0a")) { try Hex.decode("0a", requirePrefix: true) }
-        #expect(throws: HexError.oddLength(3)) { try Hex.decode("0xabc") }
-        #expect(throws: HexError.invalidDigit("g", 3)) { try Hex.decode("0xabcg") }
-        #expect(throws: HexError.invalidDigit("z", 0)) { try Hex.decode("z0") }
-    }
-
     @Test func randomBytesNeverCrashTheParser() {
         var rng = SeededGenerator(seed: 5)
         let alphabet = Array(#"{}[],:"\ 0123456789.eE+-truefalsnl"#.utf8) + [0x00, 0xc3, 0xa9, 0xff, 0x0a]

@@ -17,6 +17,26 @@ struct UInt256Tests {
         #expect(throws: UInt256Error.self) { try UInt256(parsing: "0x") }
     }
 
+    // Decimal digits are read 19 at a time: every length around a chunk boundary, leading zeros,
+    // and overflow in the last chunk or an early one.
+    @Test func decimalChunksAndOverflow() throws {
+        var power = UInt256.one
+        var digits = "1"
+        for n in 1...77 {
+            power = power.multipliedReportingOverflow(by: 10).partialValue
+            digits += "0"
+            #expect(try UInt256(decimal: digits) == power, "10^\(n)")
+            let nines = String(repeating: "9", count: n)
+            #expect(try UInt256(decimal: nines) == power.subtractingReportingOverflow(.one).partialValue, "\(n) nines")
+        }
+        #expect(try UInt256(decimal: String(repeating: "0", count: 100) + "42") == 42)
+        #expect(try UInt256(decimal: "0") == .zero)
+        #expect(throws: UInt256Error.self) { try UInt256(decimal: "1" + String(repeating: "0", count: 78)) }
+        #expect(throws: UInt256Error.self) { try UInt256(decimal: "1157920892373161954235709850086879078532699846656405640394575840079131296399351") }
+        #expect(throws: UInt256Error.self) { try UInt256(decimal: "12 3") }
+        #expect(throws: UInt256Error.self) { try UInt256(decimal: "") }
+    }
+
     @Test func arithmeticAgreesWithUInt64AndIdentities() {
         var rng = SeededGenerator(seed: 7)
         for _ in 0..<2000 {

@@ -14,29 +14,47 @@ public struct Hash32: Hashable, Comparable, Sendable {
     /// Exactly 32 bytes.
     public init<Bytes: Collection>(bytes: Bytes) throws where Bytes.Element == UInt8 {
         guard bytes.count == 32 else { throw HexError.wrongLength(expected: 32, found: bytes.count) }
-        var words: [UInt64] = [0, 0, 0, 0]
+        var w: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         for (i, byte) in bytes.enumerated() {
-            words[i / 8] = words[i / 8] << 8 | UInt64(byte)
+            switch i >> 3 {
+            case 0: w.0 = w.0 << 8 | UInt64(byte)
+            case 1: w.1 = w.1 << 8 | UInt64(byte)
+            case 2: w.2 = w.2 << 8 | UInt64(byte)
+            default: w.3 = w.3 << 8 | UInt64(byte)
+            }
         }
-        self.init(words: (words[0], words[1], words[2], words[3]))
+        self.init(words: w)
     }
 
     /// `0x` followed by exactly 64 hex digits.
     public init(hex: some StringProtocol) throws {
+        // The usual case, read straight into the four words; anything else takes the general
+        // decoder, which says what is wrong.
+        if let words = hex.utf8.withContiguousStorageIfAvailable({ Self.words(hex: $0) }), let words {
+            self.init(words: words)
+            return
+        }
         let bytes = try Hex.decode(hex, requirePrefix: true)
         try self.init(bytes: bytes)
     }
 
+    private static func words(hex utf8: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64, UInt64, UInt64)? {
+        guard utf8.count == 66, utf8[0] == UInt8(ascii: "0"), utf8[1] | 0x20 == UInt8(ascii: "x") else { return nil }
+        func word(_ start: Int) -> UInt64? {
+            var value: UInt64 = 0
+            for i in start..<start + 16 {
+                guard let n = Hex.nibble(utf8[i]) else { return nil }
+                value = value << 4 | UInt64(n)
+            }
+            return value
+        }
+        guard let a = word(2), let b = word(18), let c = word(34), let d = word(50) else { return nil }
+        return (a, b, c, d)
+    }
+
     /// The 32 bytes in order.
     public var bytes: [UInt8] {
-        var out = [UInt8]()
-        out.reserveCapacity(32)
-        for word in [w0, w1, w2, w3] {
-            for shift in stride(from: 56, through: 0, by: -8) {
-                out.append(UInt8(truncatingIfNeeded: word >> UInt64(shift)))
-            }
-        }
-        return out
+        withUnsafeBytes { Array($0) }
     }
 
     /// Calls `body` with the 32 bytes in order, without allocating.

@@ -41,14 +41,25 @@ extension UInt256: CustomStringConvertible, ExpressibleByIntegerLiteral {
     /// Decimal digits only.
     public init(decimal text: some StringProtocol) throws {
         guard !text.isEmpty else { throw UInt256Error.empty }
+        // Up to 19 digits at a time in a UInt64, then one 256-bit multiply-add per chunk.
         var value = UInt256.zero
-        for c in text.utf8 {
-            guard c >= 0x30 && c <= 0x39 else { throw UInt256Error.invalid(String(text)) }
-            let (times10, o1) = value.multipliedReportingOverflow(by: 10)
-            let (sum, o2) = times10.addingReportingOverflow(UInt256(UInt64(c - 0x30)))
+        var chunk: UInt64 = 0
+        var scale: UInt64 = 1
+        func flush() throws {
+            let (scaled, o1) = value.multipliedReportingOverflow(by: UInt256(scale))
+            let (sum, o2) = scaled.addingReportingOverflow(UInt256(chunk))
             guard !o1, !o2 else { throw UInt256Error.overflow(String(text)) }
             value = sum
+            chunk = 0
+            scale = 1
         }
+        for c in text.utf8 {
+            guard c >= 0x30 && c <= 0x39 else { throw UInt256Error.invalid(String(text)) }
+            chunk = chunk &* 10 &+ UInt64(c &- 0x30)
+            scale &*= 10
+            if scale == 10_000_000_000_000_000_000 { try flush() }
+        }
+        if scale > 1 { try flush() }
         self = value
     }
 

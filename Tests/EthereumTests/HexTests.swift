@@ -1,0 +1,33 @@
+import Ethereum
+import Testing
+
+@Suite("Hex, hashes")
+struct HexTests {
+    @Test func hexDecodesWithAndWithoutPrefix() throws {
+        #expect(try Hex.decode("0x00fFa0") == [0x00, 0xFF, 0xA0])
+        #expect(try Hex.decode("0X0a") == [0x0A])
+        #expect(try Hex.decode("0a0b") == [0x0A, 0x0B])
+        #expect(try Hex.decode("0x") == [])
+        #expect(try Hex.decode("xx0a0b".dropFirst(2)) == [0x0A, 0x0B])
+        #expect(throws: HexError.missingPrefix("0a")) { try Hex.decode("0a", requirePrefix: true) }
+        #expect(throws: HexError.oddLength(3)) { try Hex.decode("0xabc") }
+        #expect(throws: HexError.invalidDigit("g", 3)) { try Hex.decode("0xabcg") }
+        #expect(throws: HexError.invalidDigit("z", 0)) { try Hex.decode("z0") }
+    }
+
+    @Test func hashesReadFromHexInEveryForm() throws {
+        let bytes: [UInt8] = (0..<32).map { UInt8($0 * 7 + 3) }
+        let lower = Hex.encode(bytes)
+        let hash = try Hash32(hex: lower)
+        #expect(hash.description == lower)
+        #expect(hash.bytes == bytes)
+        #expect(try Hash32(bytes: hash.bytes) == hash)
+        #expect(try Hash32(hex: lower.uppercased().replacingOccurrences(of: "0X", with: "0x")) == hash)
+        #expect(try Hash32(hex: "0X" + lower.dropFirst(2)) == hash)
+        #expect(throws: HexError.missingPrefix(String(lower.dropFirst(2).prefix(16)))) { try Hash32(hex: lower.dropFirst(2)) }
+        #expect(throws: HexError.wrongLength(expected: 32, found: 31)) { try Hash32(hex: lower.dropLast(2)) }
+        #expect(throws: HexError.oddLength(63)) { try Hash32(hex: lower.dropLast()) }
+        let bad = String(lower.prefix(12)) + "g" + String(lower.dropFirst(13))
+        #expect(throws: HexError.invalidDigit("g", 10)) { try Hash32(hex: bad) }
+    }
+}
