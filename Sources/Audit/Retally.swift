@@ -133,7 +133,9 @@ public enum Retally {
     static func prepare(_ batch: [LineReader.Line], context: PreparationContext, workers: Int) async -> [PreparedLine] {
         var prepared = await ParallelWork.map(batch.count, workers: workers) { context.prepare(batch[$0]) }
         for i in prepared.indices {
-            if case .pendingPower(let number, let json) = prepared[i] { prepared[i] = .power(line: number, await context.preparePower(json)) }
+            if case .pendingPower(let number, let json) = prepared[i] {
+                prepared[i] = .power(line: number, await context.preparePower(json))
+            }
         }
         return prepared
     }
