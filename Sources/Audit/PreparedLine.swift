@@ -2,6 +2,7 @@ import Bot
 import ChainWatch
 import Chat
 import Ethereum
+import Foundation
 import Governance
 
 /// One line of an export after the work that needs no other line: JSON parsed, hashes and ids
@@ -179,21 +180,32 @@ struct PreparationContext: Sendable {
                 check: check, receipt: receipt, receiptProblem: receiptProblem, postedResultDigest: postedResult))
     }
 
-    static let receiptType = Array("\"PlenumReceipt\"".utf8)
-    static let resultType = Array("\"TallyResult\"".utf8)
+    static let receiptType = "\"PlenumReceipt\""
+    static let resultType = "\"TallyResult\""
 
-    /// Whether `needle` occurs in the UTF-8 of `body` (a byte search, without Foundation's string machinery).
-    static func mentions(_ body: String, _ needle: [UInt8]) -> Bool {
-        var body = body
-        return body.withUTF8 { haystack in
-            guard let first = needle.first, haystack.count >= needle.count else { return false }
+    /// Whether `body` contains `needle` (ASCII), as Foundation's `range(of:)` decides (what the
+    /// re-tally has always asked). A byte search answers when it finds no occurrence, or one with
+    /// ASCII on both sides (then no neighbouring character can combine with the quotes into
+    /// another character); otherwise `range(of:)` decides.
+    static func mentions(_ body: String, _ needle: String) -> Bool {
+        var text = body
+        let found: Bool? = text.withUTF8 { haystack in
+            let pattern = Array(needle.utf8)
+            guard haystack.count >= pattern.count else { return false }
+            var occurred = false
             var i = 0
-            while i <= haystack.count - needle.count {
-                if haystack[i] == first && needle.indices.allSatisfy({ haystack[i + $0] == needle[$0] }) { return true }
+            while i <= haystack.count - pattern.count {
+                if haystack[i] == pattern[0] && pattern.indices.allSatisfy({ haystack[i + $0] == pattern[$0] }) {
+                    occurred = true
+                    let before = i == 0 || haystack[i - 1] < 0x80
+                    let after = i + pattern.count == haystack.count || haystack[i + pattern.count] < 0x80
+                    if before && after { return true }
+                }
                 i += 1
             }
-            return false
+            return occurred ? nil : false
         }
+        return found ?? (body.range(of: needle) != nil)
     }
 
     /// For records made before the intake clock was kept: late after the close notice, else inside

@@ -13,6 +13,10 @@ struct HexTests {
         #expect(throws: HexError.oddLength(3)) { try Hex.decode("0xabc") }
         #expect(throws: HexError.invalidDigit("g", 3)) { try Hex.decode("0xabcg") }
         #expect(throws: HexError.invalidDigit("z", 0)) { try Hex.decode("z0") }
+        // The missing-prefix error shows the first 16 characters, not bytes.
+        let accents = String(repeating: "é", count: 20)
+        #expect(throws: HexError.missingPrefix(String(repeating: "é", count: 16))) { try Hex.decode(accents, requirePrefix: true) }
+        #expect(throws: HexError.missingPrefix("aéééééééé")) { try Hex.decode("aéééééééé", requirePrefix: true) }
     }
 
     @Test func hashesReadFromHexInEveryForm() throws {

@@ -106,6 +106,33 @@ struct TypedDataTests {
             try TypedData(jsonText: Self.mail).digest().description == "0xbe609aee343fb3c4b28e1df9e632fca64fcfaede20f02e86244efddf30957bd2")
     }
 
+    // Swift equates canonically equivalent strings; typed data hashes bytes. Types that differ
+    // only in such a spelling must never share a cached schema.
+    @Test func typesThatDifferOnlyInUnicodeSpellingAreNotShared() throws {
+        func renamed(_ field: String) -> String {
+            Self.mail.replacingOccurrences(of: #""name":"contents""#, with: "\"name\":\"\(field)\"")
+                .replacingOccurrences(of: #""contents":"Hello, Bob!""#, with: "\"\(field)\":\"Hello, Bob!\"")
+        }
+        let composed = "caf\u{E9}"
+        let decomposed = "cafe\u{301}"
+        #expect(composed == decomposed && !composed.utf8.elementsEqual(decomposed.utf8))
+        for order in [[composed, decomposed, composed], [decomposed, composed, decomposed]] {
+            for field in order {
+                let data = try TypedData(jsonText: renamed(field))
+                let expected = Keccak256.hash(Array("Mail(Person from,Person to,string \(field))Person(string name,address wallet)".utf8))
+                #expect(try data.typeHash("Mail") == expected)
+                #expect(
+                    try data.encodeType("Mail").utf8.elementsEqual(
+                        "Mail(Person from,Person to,string \(field))Person(string name,address wallet)".utf8))
+            }
+        }
+        // A type named with KELVIN SIGN (equal to "K" as a Swift string) is still no identifier.
+        _ = try TypedData(jsonText: Self.mail.replacingOccurrences(of: "Person", with: "K"))
+        #expect(throws: TypedDataError.invalidTypeName("\u{212A}")) {
+            try TypedData(jsonText: Self.mail.replacingOccurrences(of: "Person", with: "\u{212A}"))
+        }
+    }
+
     @Test func integerForms() throws {
         func domainSeparator(chainId: String) throws -> Hash32 {
             try TypedData(jsonText: Self.mail.replacingOccurrences(#""chainId":1"#, #""chainId":\#(chainId)"#)).domainSeparator()

@@ -35,6 +35,10 @@ struct UInt256Tests {
         let maxPlusOne = "115792089237316195423570985008687907853269984665640564039457584007913129639936"
         #expect(throws: UInt256Error.self) { try UInt256(decimal: maxPlusOne) }
         #expect(throws: UInt256Error.self) { try UInt256(decimal: "12 3") }
+        // Overflow before a stray character is reported as overflow, as reading digit by digit did.
+        #expect(throws: UInt256Error.overflow(maxPlusOne + "x")) { try UInt256(decimal: maxPlusOne + "x") }
+        #expect(throws: UInt256Error.invalid("1x" + maxPlusOne)) { try UInt256(decimal: "1x" + maxPlusOne) }
+        #expect(throws: UInt256Error.invalid("12x")) { try UInt256(decimal: "12x") }
         #expect(throws: UInt256Error.self) { try UInt256(decimal: "") }
     }
 

@@ -2,8 +2,9 @@ import Synchronization
 
 /// The validated types of recently parsed typed data, with their type hashes, so that documents
 /// declaring the same `types` (every ballot of a channel, every receipt) are validated and hashed
-/// once. Keyed by the `types` object itself, compared member by member; a few entries, replaced
-/// oldest first, so a stream of distinct types costs one comparison each and no growth.
+/// once. Keyed by the `types` object itself, compared byte for byte (not as Swift strings, which
+/// equate canonically equivalent spellings that hash differently); a few entries of bounded size,
+/// replaced oldest first, so a stream of distinct types costs one comparison each and no growth.
 final class TypedDataSchemaCache: Sendable {
     struct Schema: Sendable {
         let types: [String: [TypedData.Field]]
@@ -12,7 +13,7 @@ final class TypedDataSchemaCache: Sendable {
         let atomicTypes: [String: ABIType]
     }
 
-    static let shared = TypedDataSchemaCache(capacity: 8)
+    static let shared = TypedDataSchemaCache(capacity: 8, maxKeyBytes: 16 << 10)
 
     private struct State {
         var entries: [(key: JSONObject, schema: Schema)] = []
@@ -20,19 +21,25 @@ final class TypedDataSchemaCache: Sendable {
     }
 
     private let capacity: Int
+    private let maxKeyBytes: Int
     private let state = Mutex(State())
 
-    init(capacity: Int) { self.capacity = capacity }
+    init(capacity: Int, maxKeyBytes: Int) {
+        self.capacity = capacity
+        self.maxKeyBytes = maxKeyBytes
+    }
 
     func schema(for types: JSONObject) -> Schema? {
         // Compared outside the lock: the array is copied by reference.
         let entries = state.withLock { $0.entries }
-        return entries.first { $0.key == types }?.schema
+        return entries.first { Self.identical(.object($0.key), .object(types)) }?.schema
     }
 
     func remember(_ types: JSONObject, _ schema: Schema) {
+        var budget = maxKeyBytes
+        guard Self.fits(.object(types), within: &budget) else { return }
         state.withLock { state in
-            guard !state.entries.contains(where: { $0.key == types }) else { return }
+            guard !state.entries.contains(where: { Self.identical(.object($0.key), .object(types)) }) else { return }
             if state.entries.count < capacity {
                 state.entries.append((types, schema))
             } else {
@@ -40,5 +47,35 @@ final class TypedDataSchemaCache: Sendable {
                 state.next = (state.next + 1) % capacity
             }
         }
+    }
+
+    /// The same JSON, every key, string and number the same bytes, members in the same order.
+    static func identical(_ a: JSON, _ b: JSON) -> Bool {
+        switch (a, b) {
+        case (.null, .null): true
+        case (.bool(let x), .bool(let y)): x == y
+        case (.number(let x), .number(let y)), (.string(let x), .string(let y)): x.utf8.elementsEqual(y.utf8)
+        case (.array(let x), .array(let y)): x.count == y.count && zip(x, y).allSatisfy { identical($0, $1) }
+        case (.object(let x), .object(let y)):
+            x.count == y.count
+                && zip(x.members, y.members).allSatisfy { $0.key.utf8.elementsEqual($1.key.utf8) && identical($0.value, $1.value) }
+        default: false
+        }
+    }
+
+    /// Whether the value's keys, strings and numbers add up to at most `budget` bytes.
+    static func fits(_ value: JSON, within budget: inout Int) -> Bool {
+        switch value {
+        case .null, .bool: budget -= 1
+        case .number(let s), .string(let s): budget -= s.utf8.count
+        case .array(let items):
+            for item in items where !fits(item, within: &budget) { return false }
+        case .object(let object):
+            for member in object {
+                budget -= member.key.utf8.count
+                if !fits(member.value, within: &budget) { return false }
+            }
+        }
+        return budget >= 0
     }
 }

@@ -2,19 +2,23 @@
 public enum Hex {
     /// Decodes a hex string. The `0x` prefix is optional unless `requirePrefix` is set; the digit count must be even.
     public static func decode(_ text: some StringProtocol, requirePrefix: Bool = false) throws -> [UInt8] {
-        if let decoded = try text.utf8.withContiguousStorageIfAvailable({ try decode(utf8: $0, requirePrefix: requirePrefix) }) {
+        let shown = { String(text.prefix(16)) }
+        if let decoded = try text.utf8.withContiguousStorageIfAvailable({
+            try decode(utf8: $0, requirePrefix: requirePrefix, shown: shown)
+        }) {
             return decoded
         }
         var copy = String(text)
-        return try copy.withUTF8 { try decode(utf8: $0, requirePrefix: requirePrefix) }
+        return try copy.withUTF8 { try decode(utf8: $0, requirePrefix: requirePrefix, shown: shown) }
     }
 
-    private static func decode(utf8: UnsafeBufferPointer<UInt8>, requirePrefix: Bool) throws -> [UInt8] {
+    /// `shown`: the start of the text (16 characters) for the missing-prefix error.
+    private static func decode(utf8: UnsafeBufferPointer<UInt8>, requirePrefix: Bool, shown: () -> String) throws -> [UInt8] {
         var start = 0
         if utf8.count >= 2, utf8[0] == UInt8(ascii: "0"), utf8[1] | 0x20 == UInt8(ascii: "x") {
             start = 2
         } else if requirePrefix {
-            throw HexError.missingPrefix(String(decoding: UnsafeBufferPointer(rebasing: utf8.prefix(16)), as: UTF8.self))
+            throw HexError.missingPrefix(shown())
         }
         let digits = utf8.count - start
         guard digits % 2 == 0 else { throw HexError.oddLength(digits) }

@@ -54,7 +54,12 @@ extension UInt256: CustomStringConvertible, ExpressibleByIntegerLiteral {
             scale = 1
         }
         for c in text.utf8 {
-            guard c >= 0x30 && c <= 0x39 else { throw UInt256Error.invalid(String(text)) }
+            guard c >= 0x30 && c <= 0x39 else {
+                // The digits before it may already overflow: that is reported first, as one digit
+                // at a time would.
+                try flush()
+                throw UInt256Error.invalid(String(text))
+            }
             chunk = chunk &* 10 &+ UInt64(c &- 0x30)
             scale &*= 10
             if scale == 10_000_000_000_000_000_000 { try flush() }
