@@ -35,7 +35,7 @@ enum RetallyBenchmark {
             return
         }
         let workers = Int(option("--threads", arguments) ?? "") ?? Retally.cores
-        // --skip-baseline: for instruction counts under callgrind, where only the re-tally matters.
+        // --skip-baseline: for profilers, where only the re-tally should be sampled.
         let skipBaseline = arguments.contains("--skip-baseline")
         let recoveryBefore = skipBaseline ? .nan : rawRecoveryRate()
         var options = Retally.Options(workers: workers)
