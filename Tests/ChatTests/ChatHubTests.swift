@@ -161,6 +161,7 @@ struct ChatHubTests {
         #expect(zip(all, all.dropFirst()).allSatisfy { $0.receivedAt <= $1.receivedAt })
         let statistics = await hub.commitStatistics()
         #expect(statistics.messages == posters * each)
+        #expect(statistics.storeTime > .zero, "the writer's time in transactions is measured")
         if kind == .sqlite {
             // While one transaction waits for its fsync, the posts that arrive meanwhile queue for the next.
             #expect(statistics.batches < statistics.messages / 2, "group commit batched little: \(statistics)")

@@ -22,7 +22,9 @@ struct IngestProbe {
         }
     }
 
-    static func report(_ label: String, _ latencies: [Duration], elapsed: Duration, batches: (batches: Int, messages: Int)) {
+    static func report(
+        _ label: String, _ latencies: [Duration], elapsed: Duration, batches: (batches: Int, messages: Int, storeTime: Duration)
+    ) {
         let ms = latencies.map { Double($0.components.attoseconds) / 1e15 + Double($0.components.seconds) * 1000 }.sorted()
         func p(_ q: Double) -> Double { ms[min(ms.count - 1, Int(Double(ms.count) * q))] }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

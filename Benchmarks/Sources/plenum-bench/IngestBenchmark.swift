@@ -21,8 +21,12 @@ enum IngestBenchmark {
         /// Acknowledgement latencies, milliseconds, sorted.
         let latencies: [Double]
         let transactions: Int
+        /// Seconds the hub's writer spent in those transactions (commits and fsyncs included).
+        var writerSeconds = 0.0
 
         var rate: Double { Double(ballots) / seconds }
+        /// The share of the run during which the writer was in a transaction.
+        var writerBusy: Double { writerSeconds / seconds }
         func percentile(_ q: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * q))] }
     }
 
@@ -117,6 +121,9 @@ enum IngestBenchmark {
         print(
             "CPU time per vote over HTTP: \(format(hubPerVote * 1e6)) µs in the hub (server, HTTP and store), \(format(generatorPerVote * 1e6)) µs in the load generator's thread, \(format(cpuPerVote * 1e6)) µs in all; in-process \(format(cpuPerVoteDirect * 1e6)) µs. The hub alone with all \(cores) cores: \(format(Double(cores) / hubPerVote)) votes/s. Load average at the end \(loadAverage())"
         )
+        print(
+            "The hub's writer was in a transaction (commit and fsync included) \(format(100 * run.writerBusy))% of the HTTP run, \(format(1e3 * run.writerSeconds / Double(max(1, run.transactions)), decimals: 2)) ms per batch; in-process \(format(100 * inProcess.writerBusy))%."
+        )
         print("goal: ≥ 10,000 votes/s with p99 < 50 ms: \(run.rate >= 10_000 && run.percentile(0.99) < 50 ? "met" : "NOT met")\n")
 
         try await client.shutdown()
@@ -177,7 +184,7 @@ enum IngestBenchmark {
         let after = await hub.commitStatistics()
         let run = Run(
             ballots: bodies.count, seconds: outcome.seconds, latencies: outcome.latencies.map { $0 * 1000 }.sorted(),
-            transactions: after.batches - before.batches)
+            transactions: after.batches - before.batches, writerSeconds: seconds(after.storeTime - before.storeTime))
         return (run, outcome.cpuSeconds)
     }
 
@@ -202,7 +209,9 @@ enum IngestBenchmark {
         }
         let elapsed = seconds(clock.now - start)
         let after = await hub.commitStatistics()
-        return Run(ballots: messages.count, seconds: elapsed, latencies: latencies.sorted(), transactions: after.batches - before.batches)
+        return Run(
+            ballots: messages.count, seconds: elapsed, latencies: latencies.sorted(), transactions: after.batches - before.batches,
+            writerSeconds: seconds(after.storeTime - before.storeTime))
     }
 
     /// The posted form of `body` with one character of the ballot changed after signing.

@@ -190,10 +190,11 @@ public final class ChatHub: Sendable {
         CommitSubscription(hub: self, after: position)
     }
 
-    /// Batches committed and messages in them since start.
-    public func commitStatistics() async -> (batches: Int, messages: Int) {
+    /// Batches committed and messages in them since start, and the time spent in the store's
+    /// appends (transactions, commits and fsyncs; one at a time, so its rate is how busy the writer is).
+    public func commitStatistics() async -> (batches: Int, messages: Int, storeTime: Duration) {
         let s = await committer.statistics
-        return (s.batches, s.drafts)
+        return (s.batches, s.drafts, s.storeTime)
     }
 
     /// Posts waiting for the writer behind the transaction in progress (a gauge); when it reaches

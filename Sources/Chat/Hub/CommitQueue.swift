@@ -29,6 +29,8 @@ actor CommitQueue {
     /// Batches committed and drafts in them (for metrics and tests).
     private(set) var batches = 0
     private(set) var committedDrafts = 0
+    /// Time spent in the store's append (the transaction, its commit and fsync), summed over batches.
+    private(set) var storeTime = Duration.zero
 
     init(store: any ChatStore, feed: MessageFeed, openGroups: OpenGroupCache, clock: any ChatClock, maxBatch: Int, maxPending: Int) {
         self.store = store
@@ -67,8 +69,13 @@ actor CommitQueue {
         lastReceivedAt = now
         for i in batch.indices { batch[i].draft.receivedAt = now }
         let results: [Result<AppendOutcome, ChatError>]
+        let started = ContinuousClock.now
         do {
-            let outcomes = try await store.append(batch.map(\.draft))
+            let outcomes: [AppendOutcome]
+            do {
+                defer { storeTime += ContinuousClock.now - started }
+                outcomes = try await store.append(batch.map(\.draft))
+            }
             precondition(outcomes.count == batch.count, "a ChatStore returned \(outcomes.count) outcomes for \(batch.count) drafts")
             let appended = outcomes.compactMap { if case .appended(let m) = $0 { m } else { nil } }
             batches += 1
@@ -98,7 +105,7 @@ actor CommitQueue {
         return own!
     }
 
-    var statistics: (batches: Int, drafts: Int) { (batches, committedDrafts) }
+    var statistics: (batches: Int, drafts: Int, storeTime: Duration) { (batches, committedDrafts, storeTime) }
 
     /// Drafts waiting for a transaction (not the batch being written); at `maxPending`, posts are refused.
     var waiting: Int { pending.count }

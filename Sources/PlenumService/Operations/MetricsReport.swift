@@ -122,6 +122,10 @@ public enum MetricsReport {
             let commits = await hub.commitStatistics()
             out.add("plenum_hub_messages_committed_total", commits.messages, help: "Chat messages committed by the hub.")
             out.add("plenum_hub_commit_batches_total", commits.batches, help: "Transactions the hub committed them in.")
+            let (seconds, attoseconds) = commits.storeTime.components
+            out.add(
+                "plenum_hub_commit_seconds_total", Double(seconds) + Double(attoseconds) / 1e18,
+                help: "Seconds the hub's writer spent in those transactions (with their commits and fsyncs).")
             out.add(
                 "plenum_hub_writes_waiting", await hub.writesWaiting(),
                 help: "Posts waiting for the writer; at the hub's maxPending new posts get 503 overloaded.", type: "gauge")
