@@ -41,76 +41,67 @@ public struct TypedData: Sendable {
         guard let message = messageJSON.objectValue else { throw TypedDataError.notAnObject("message", messageJSON.kind) }
         guard typesObject.count <= TypedData.maxTypes else { throw TypedDataError.tooLarge("more than \(TypedData.maxTypes) types") }
 
-        // The same declared types (a channel's ballots all share theirs) are validated and hashed once.
-        if let schema = TypedDataSchemaCache.shared.schema(for: typesObject) {
-            self.types = schema.types
-            self.primaryType = primary
-            self.domain = domain
-            self.message = message
-            self.domainFields = schema.domainFields
-            self.typeHashes = schema.typeHashes
-            self.atomicTypes = schema.atomicTypes
-            try self.checkPrimaryType()
-            hashes = (try hashStruct("EIP712Domain", domain, path: "domain"), try hashStruct(primary, message, path: "message"))
-            return
-        }
-
-        var types: [String: [Field]] = [:]
-        for (name, value) in typesObject {
-            guard TypedData.isIdentifier(name) else { throw TypedDataError.invalidTypeName(name) }
-            guard let list = value.arrayValue else { throw TypedDataError.notAnArray("types.\(name)", value.kind) }
-            guard list.count <= TypedData.maxFields else {
-                throw TypedDataError.tooLarge("type \(name) has more than \(TypedData.maxFields) fields")
-            }
-            var fields: [Field] = []
-            var seen = Set<String>()
-            for (i, entry) in list.enumerated() {
-                guard let fieldName = entry["name"]?.stringValue, let fieldType = entry["type"]?.stringValue else {
-                    throw TypedDataError.invalidField(type: name, index: i, "each field needs a string \"name\" and \"type\"")
-                }
-                guard seen.insert(fieldName).inserted else {
-                    throw TypedDataError.invalidField(type: name, index: i, "duplicate field name \"\(fieldName)\"")
-                }
-                fields.append(Field(name: fieldName, type: fieldType))
-            }
-            types[name] = fields
-        }
-        let domainFields: [Field]
-        if let declared = types["EIP712Domain"] {
-            domainFields = declared
-        } else {
-            domainFields = try TypedData.inferDomainFields(domain)
-            types["EIP712Domain"] = domainFields
-        }
-        self.types = types
         self.primaryType = primary
         self.domain = domain
         self.message = message
-        self.domainFields = domainFields
+        // The same declared types (a channel's ballots all share theirs) are validated and hashed once.
+        if let schema = TypedDataSchemaCache.shared.schema(for: typesObject) {
+            self.types = schema.types
+            self.domainFields = schema.domainFields
+            self.typeHashes = schema.typeHashes
+            self.atomicTypes = schema.atomicTypes
+        } else {
+            var types: [String: [Field]] = [:]
+            for (name, value) in typesObject {
+                guard TypedData.isIdentifier(name) else { throw TypedDataError.invalidTypeName(name) }
+                guard let list = value.arrayValue else { throw TypedDataError.notAnArray("types.\(name)", value.kind) }
+                guard list.count <= TypedData.maxFields else {
+                    throw TypedDataError.tooLarge("type \(name) has more than \(TypedData.maxFields) fields")
+                }
+                var fields: [Field] = []
+                var seen = Set<String>()
+                for (i, entry) in list.enumerated() {
+                    guard let fieldName = entry["name"]?.stringValue, let fieldType = entry["type"]?.stringValue else {
+                        throw TypedDataError.invalidField(type: name, index: i, "each field needs a string \"name\" and \"type\"")
+                    }
+                    guard seen.insert(fieldName).inserted else {
+                        throw TypedDataError.invalidField(type: name, index: i, "duplicate field name \"\(fieldName)\"")
+                    }
+                    fields.append(Field(name: fieldName, type: fieldType))
+                }
+                types[name] = fields
+            }
+            let domainFields: [Field]
+            if let declared = types["EIP712Domain"] {
+                domainFields = declared
+            } else {
+                domainFields = try TypedData.inferDomainFields(domain)
+                types["EIP712Domain"] = domainFields
+            }
+            self.types = types
+            self.domainFields = domainFields
 
-        for name in types.keys.sorted() {
-            for field in types[name]! { try validateFieldType(field.type, in: name, field: field.name) }
+            for name in types.keys.sorted() {
+                for field in types[name]! { try validateFieldType(field.type, in: name, field: field.name) }
+            }
+            for name in types.keys.sorted() { try checkAcyclic(name, path: []) }
+            // Every type is declared now, so encodeType cannot fail.
+            for name in types.keys { typeHashes[name] = Keccak256.hash(try encodeType(name)) }
+            atomicTypes = TypedData.atomicTypes(of: types)
+            if typesObject.contains("EIP712Domain") {
+                // Inferred domain fields depend on the domain, so only declared ones are shared.
+                TypedDataSchemaCache.shared.remember(
+                    typesObject,
+                    TypedDataSchemaCache.Schema(types: types, domainFields: domainFields, typeHashes: typeHashes, atomicTypes: atomicTypes))
+            }
         }
-        for name in types.keys.sorted() { try checkAcyclic(name, path: []) }
-        try checkPrimaryType()
-        for name in types.keys { typeHashes[name] = Keccak256.hash(try encodeType(name)) }
-        atomicTypes = TypedData.atomicTypes(of: types)
-        if typesObject.contains("EIP712Domain") {
-            // Inferred domain fields depend on the domain, so only declared ones are shared.
-            TypedDataSchemaCache.shared.remember(
-                typesObject,
-                TypedDataSchemaCache.Schema(types: types, domainFields: domainFields, typeHashes: typeHashes, atomicTypes: atomicTypes))
+        guard types[primary] != nil else { throw TypedDataError.undeclaredType(primary, context: "primaryType") }
+        guard primary != "EIP712Domain" else {
+            throw TypedDataError.unsupported("primaryType EIP712Domain (sign the domain as a message instead)")
         }
         // Encode once so that every value error surfaces at parse time; the values are immutable,
         // so the two hashes are kept for `digest()`.
         hashes = (try hashStruct("EIP712Domain", domain, path: "domain"), try hashStruct(primary, message, path: "message"))
-    }
-
-    private func checkPrimaryType() throws {
-        guard types[primaryType] != nil else { throw TypedDataError.undeclaredType(primaryType, context: "primaryType") }
-        guard primaryType != "EIP712Domain" else {
-            throw TypedDataError.unsupported("primaryType EIP712Domain (sign the domain as a message instead)")
-        }
     }
 
     /// Parses the wallet JSON text.
