@@ -23,8 +23,15 @@ extension HubClient {
     /// stop. A dropped connection, or a stream refused for the moment (`rate-limited`,
     /// `too-many-connections`, `unavailable`), is reopened after the last delivered `seq`, with a pause
     /// that starts at `configuration.backoff` and doubles up to 5 s; after `maxReconnects` reopenings
-    /// in a row without a frame (nil: no limit) the last failure is thrown. A stream the hub refuses
-    /// for good (`group-not-found`, `bad-parameter`) throws `refused`. Cancel the task to stop.
+    /// in a row that delivered no new entry (nil: no limit) the last failure is thrown. A stream the
+    /// hub refuses for good (`group-not-found`, `bad-parameter`) throws `refused`. Cancel the task to stop.
+    ///
+    /// The hub's stream has no gap, so a frame that skips a `seq` (an entry, or a `caught-up` or
+    /// `closed` naming a later `seq` than the last entry received) means frames were lost on the way:
+    /// nothing after the gap is delivered, and the stream is reopened after the last delivered
+    /// entry. A connection silent for `configuration.firstFrameTimeout` after opening is reopened too.
+    /// (Both happen with the WebSocket client library in use when the hub's first frames arrive in
+    /// the same read as its upgrade answer: docs/chat-api.md, "Streams".)
     ///
     /// `handler` sees `caughtUp` once per connection; `onReconnect` is told of each reopening and why.
     public func follow(
@@ -36,24 +43,15 @@ extension HubClient {
         var failures = 0
         while true {
             try Task.checkCancellation()
-            let from = state.withLock { s in
-                s.framesThisConnection = 0
-                return s.lastSeq
-            }
+            let from = state.withLock { $0.lastSeq }
             let url = webSocketBaseURL + "/v1/groups/\(group.rawValue)/stream?after=\(from)"
             var failure: HubClientError
             do {
                 try await connect(url) { frame in
-                    if case .message(let entry) = frame {
-                        let fresh = state.withLock { s in
-                            s.framesThisConnection += 1
-                            guard entry.seq > s.lastSeq else { return false }
-                            s.lastSeq = entry.seq
-                            return true
-                        }
-                        guard fresh else { return .proceed }
-                    } else {
-                        state.withLock { $0.framesThisConnection += 1 }
+                    switch state.withLock({ $0.admit(frame) }) {
+                    case .skip: return .proceed
+                    case .gap: return .stop
+                    case .deliver: break
                     }
                     switch frame {
                     case .closed(let seq):
@@ -69,9 +67,15 @@ extension HubClient {
                         return control
                     }
                 }
-                let (end, refusal) = state.withLock { ($0.end, $0.refusal) }
+                let (end, refusal, gap) = state.withLock { s in
+                    defer { s.gap = nil }
+                    return (s.end, s.refusal, s.gap)
+                }
                 if let end { return end }
-                if let refusal {
+                if let gap {
+                    failure = .unreachable(
+                        url: url, reason: "frames were lost on the way (expected seq \(gap.expected), the stream sent \(gap.found))")
+                } else if let refusal {
                     state.withLock { $0.refusal = nil }
                     let transient = ["rate-limited", "too-many-connections", "unavailable", "overloaded"].contains(refusal.code)
                     guard transient else { throw HubClientError.refused(refusal) }
@@ -88,7 +92,7 @@ extension HubClient {
                 failure = .unreachable(url: url, reason: "\(error)")
             }
             try Task.checkCancellation()
-            if state.withLock({ $0.framesThisConnection }) > 0 {
+            if state.withLock({ $0.lastSeq }) > from {
                 failures = 0
                 pause = configuration.backoff
             }
@@ -108,14 +112,69 @@ extension HubClient {
     }
 
     struct FollowState: Sendable {
+        enum Admission {
+            /// A new frame for the handler.
+            case deliver
+            /// An entry delivered before (a reconnection's overlap).
+            case skip
+            /// Frames before this one were lost: end the connection and reopen after `lastSeq`.
+            case gap
+        }
+
         var lastSeq: UInt64
-        var framesThisConnection = 0
         var end: FollowEnd?
         var refusal: HubRefusal?
+        var gap: (expected: UInt64, found: UInt64)?
+
+        /// Checks a frame against the stream's gap-free order; entries advance `lastSeq`.
+        mutating func admit(_ frame: HubStreamFrame) -> Admission {
+            let claimed: UInt64
+            switch frame {
+            case .message(let entry):
+                if entry.seq <= lastSeq { return .skip }
+                guard entry.seq == lastSeq + 1 else {
+                    gap = (lastSeq + 1, entry.seq)
+                    return .gap
+                }
+                lastSeq = entry.seq
+                return .deliver
+            case .caughtUp(let seq), .closed(let seq): claimed = seq
+            case .error: return .deliver
+            }
+            guard claimed <= lastSeq else {
+                gap = (lastSeq + 1, claimed)
+                return .gap
+            }
+            return .deliver
+        }
     }
 
-    /// One WebSocket connection: frames to `handler` until it stops or the server closes.
+    /// One WebSocket connection: frames to `handler` until it stops or the server closes. Throws
+    /// `unreachable` when no frame arrives within `configuration.firstFrameTimeout`.
     func connect(_ url: String, handler: @escaping @Sendable (HubStreamFrame) async throws -> StreamControl) async throws {
+        let firstFrame = LockedValue(false)
+        let timeout = configuration.firstFrameTimeout
+        try await withThrowingTaskGroup(of: Bool.self) { tasks in
+            tasks.addTask {
+                try await self.connection(url, firstFrame: firstFrame, handler: handler)
+                return true
+            }
+            tasks.addTask {
+                try await Task.sleep(for: timeout)
+                guard firstFrame.withLock({ $0 }) else {
+                    throw HubClientError.unreachable(url: url, reason: "the stream sent nothing within \(timeout) of opening")
+                }
+                return false
+            }
+            // The watchdog's quiet end (a frame came in time) leaves the connection running.
+            while let connectionEnded = try await tasks.next(), !connectionEnded {}
+            tasks.cancelAll()
+        }
+    }
+
+    private func connection(
+        _ url: String, firstFrame: LockedValue<Bool>, handler: @escaping @Sendable (HubStreamFrame) async throws -> StreamControl
+    ) async throws {
         var logger = Logger(label: "plenum.hub-client")
         logger.logLevel = .critical
         var socket = WebSocketClientConfiguration(maxFrameSize: configuration.maxFrameBytes)
@@ -123,6 +182,7 @@ extension HubClient {
         let maxFrame = configuration.maxFrameBytes
         try await WebSocketClient.connect(url: url, configuration: socket, logger: logger) { inbound, outbound, _ in
             for try await message in inbound.messages(maxSize: maxFrame) {
+                firstFrame.withLock { $0 = true }
                 guard case .text(let text) = message else { continue }
                 let json: JSON
                 do { json = try JSONParser(limits: .init(maxBytes: maxFrame, maxDepth: 32)).parse(Array(text.utf8)) } catch {

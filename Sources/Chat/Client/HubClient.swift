@@ -24,6 +24,10 @@ public struct HubClient: Sendable {
         public var backoff: Duration = .milliseconds(250)
         /// Largest WebSocket frame accepted.
         public var maxFrameBytes = 1 << 20
+        /// A stream connection that has delivered no frame this long after connecting is given up
+        /// and reopened: the hub always sends one at once (an entry, `caught-up` or an error), so
+        /// silence means the frames were lost on the client's side of the upgrade.
+        public var firstFrameTimeout: Duration = .seconds(10)
 
         public init() {}
     }
