@@ -53,7 +53,14 @@ public struct PlenumServer: Sendable {
         }
         let secret = try configuration.webhooks.secretFile.map { try KeyFile.readPrivateFile(path: $0) } ?? []
 
-        let store = try SQLiteStore(path: configuration.storagePath)
+        var storage = SQLiteStore.Configuration()
+        storage.writerNice = configuration.storageWriterNice == 0 ? nil : configuration.storageWriterNice
+        let store = try SQLiteStore(path: configuration.storagePath, configuration: storage)
+        if storage.writerNice != nil && !store.writerPriorityInEffect {
+            logger.notice(
+                "the database writer runs at normal priority: this process may not raise a thread's priority ([storage] writer_nice; see docs/operations.md)"
+            )
+        }
         let followers = try await ChainFollowers.make(configuration, store: store, logger: logger)
         var chains: [UInt64: RPCBotChain.Chain] = [:]
         for (name, chain) in configuration.chains {

@@ -7,7 +7,7 @@ import Governance
 
 extension SQLiteStore: BotStore {
     public func insertProposal(_ proposal: BotProposal) async throws -> Bool {
-        try await pool.write { db in try Self.insert(proposal, db) }
+        try await write { db in try Self.insert(proposal, db) }
     }
 
     static func insert(_ p: BotProposal, _ db: Database) throws -> Bool {
@@ -30,7 +30,7 @@ extension SQLiteStore: BotStore {
     }
 
     public func updateProposal(_ p: BotProposal) async throws {
-        try await pool.write { db in try Self.update(p, db) }
+        try await write { db in try Self.update(p, db) }
     }
 
     static func update(_ p: BotProposal, _ db: Database) throws {
@@ -119,7 +119,7 @@ extension SQLiteStore: BotStore {
     }
 
     public func recordVotes(_ records: [VoteRecord], proposal: String, processedThrough seq: UInt64) async throws {
-        try await pool.write { db in
+        try await write { db in
             for r in records {
                 try db.execute(
                     sql: """
@@ -155,14 +155,14 @@ extension SQLiteStore: BotStore {
     }
 
     public func markReceiptPosted(_ proposal: String, seq: UInt64) async throws {
-        try await pool.write { db in
+        try await write { db in
             try db.execute(
                 sql: "UPDATE bot_votes SET receipt_posted = 1 WHERE proposal_key = ? AND seq = ?", arguments: [proposal, Int64(seq)])
         }
     }
 
     public func markReceiptsUndeliverable(_ proposal: String) async throws {
-        try await pool.write { db in
+        try await write { db in
             try db.execute(
                 sql: "UPDATE bot_votes SET receipt_posted = 2 WHERE proposal_key = ? AND receipt_posted = 0", arguments: [proposal])
         }
@@ -187,7 +187,7 @@ extension SQLiteStore: BotStore {
     }
 
     public func applyChainNotification(position: Int64, inserts: [BotProposal], updates: [BotProposal]) async throws {
-        try await pool.write { db in
+        try await write { db in
             for p in inserts { _ = try Self.insert(p, db) }
             for p in updates { try Self.update(p, db) }
             try db.execute(
@@ -198,7 +198,7 @@ extension SQLiteStore: BotStore {
     }
 
     public func recordDelivery(_ d: WebhookDelivery) async throws {
-        try await pool.write { db in
+        try await write { db in
             try db.execute(
                 sql:
                     "INSERT INTO webhook_deliveries (proposal_key, url, attempt, status_code, error, delivered, at) VALUES (?, ?, ?, ?, ?, ?, ?)",

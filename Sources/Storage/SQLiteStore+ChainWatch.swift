@@ -31,7 +31,7 @@ extension SQLiteStore: ChainWatchStore {
 
     public func commit(_ id: FollowerID, _ commit: FollowerCommit) async throws {
         let now = ISO8601DateFormatter().string(from: Date())
-        try await pool.write { db in
+        try await write { db in
             let key = id.description
             let snapshot = commit.state.follower
             var range = JSONObject([("size", .number(String(snapshot.range.size))), ("maximum", .number(String(snapshot.range.maximum)))])
@@ -164,7 +164,7 @@ extension SQLiteStore: ChainWatchStore {
     }
 
     public func setConsumerPosition(_ name: String, _ seq: Int64) async throws {
-        try await pool.write { db in
+        try await write { db in
             try db.execute(
                 sql: "INSERT INTO consumer_cursors (name, seq) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET seq = excluded.seq",
                 arguments: [name, seq])

@@ -6,7 +6,7 @@ import GRDB
 extension SQLiteStore: ChatStore {
     public func createGroup(_ spec: GroupSpec, id: GroupID, hub: String, at time: UInt64) async throws -> (group: GroupInfo, created: Bool)
     {
-        try await pool.write { db in
+        try await write { db in
             if let existing = try Self.chatGroup(db, where: "key = ?", spec.key) { return (existing, false) }
             try db.execute(
                 sql: """
@@ -39,7 +39,7 @@ extension SQLiteStore: ChatStore {
     }
 
     public func append(_ drafts: [MessageDraft]) async throws -> [AppendOutcome] {
-        try await pool.write { db in
+        try await write { db in
             var groups: [GroupID: (ordinal: Int64, info: GroupInfo, head: ChainHead)] = [:]
             var outcomes: [AppendOutcome] = []
             outcomes.reserveCapacity(drafts.count)
@@ -126,7 +126,7 @@ extension SQLiteStore: ChatStore {
     }
 
     public func addMembers(_ addresses: [Address], to group: GroupID, at time: UInt64) async throws -> Int {
-        try await pool.write { db in
+        try await write { db in
             guard let ordinal = try Int64.fetchOne(db, sql: "SELECT ordinal FROM chat_groups WHERE id = ?", arguments: [group.rawValue])
             else {
                 throw ChatError(.groupNotFound, "no group \(group)")

@@ -16,6 +16,11 @@ public final class SQLiteStore: Sendable {
         /// Each reader's page cache, KiB. SQLite empties a reader's cache whenever another connection
         /// has committed since its last read, so under load a reader holds about one query's pages.
         public var readerCacheKiB = 1024
+        /// The nice value write transactions run at (`WriterPriority`): the single writer is what
+        /// every waiting post waits for, so under load it should not wait for a core. Applied
+        /// only where the system allows raising a thread's priority (root, `CAP_SYS_NICE` or
+        /// `RLIMIT_NICE`); nil runs writes at the process's own priority.
+        public var writerNice: Int32? = -10
 
         public init() {}
 
@@ -26,6 +31,11 @@ public final class SQLiteStore: Sendable {
     public let path: String
     public let configuration: Configuration
     let pool: DatabasePool
+    let writerPriority: WriterPriority
+
+    /// Whether write transactions run at `Configuration.writerNice` (false when it is nil or the
+    /// system does not allow this process to raise a thread's priority).
+    public var writerPriorityInEffect: Bool { writerPriority.inEffect }
 
     /// Opens (creating if needed) the database at `path`. A folder it creates is mode 0700 and a new
     /// database file mode 0600; SQLite gives the `-wal` and `-shm` files the database file's mode.
@@ -33,6 +43,7 @@ public final class SQLiteStore: Sendable {
     public init(path: String, configuration: Configuration = Configuration()) throws {
         self.path = path
         self.configuration = configuration
+        writerPriority = WriterPriority(nice: configuration.writerNice)
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty && !FileManager.default.fileExists(atPath: folder) {
             try FileManager.default.createDirectory(
@@ -57,6 +68,7 @@ public final class SQLiteStore: Sendable {
     public init(readOnlyPath path: String, configuration: Configuration = Configuration()) throws {
         self.path = path
         self.configuration = configuration
+        writerPriority = WriterPriority(nice: nil)
         guard FileManager.default.fileExists(atPath: path) else {
             throw StorageError("database \(path) does not exist (plenum serve creates it)")
         }
@@ -86,6 +98,21 @@ public final class SQLiteStore: Sendable {
             try db.execute(sql: "PRAGMA cache_size = \(-max(1, kib))")
         }
         return grdb
+    }
+
+    /// One write transaction (GRDB's `write`: `BEGIN` … `COMMIT`, rolled back if `updates` throws),
+    /// its commit included, at the writer's priority.
+    func write<T: Sendable>(_ updates: @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.writeWithoutTransaction { [writerPriority] db in
+            try writerPriority.run {
+                var result: T?
+                try db.inTransaction {
+                    result = try updates(db)
+                    return .commit
+                }
+                return result!
+            }
+        }
     }
 
     /// Names of the migrations applied, in order.

@@ -41,6 +41,21 @@ struct ConfigurationTests {
         #expect(c.channels[0].startBlock == 100 && c.channels[0].confirmations == 20)
     }
 
+    @Test func theWritersPriorityDefaultsToMinusTenAndIsChecked() throws {
+        let proposal = "chain = \"main\"\ngovernor = \"0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512\"\nstart_block = 1\n"
+        var dir = try write(["config/plenum.toml": service, "proposals/a.toml": proposal])
+        #expect(try PlenumConfiguration.load(path: dir.file("config/plenum.toml")).storageWriterNice == -10)
+        let tuned = service.replacingOccurrences(of: "path = \"../state/db.sqlite\"", with: "path = \"db.sqlite\"\nwriter_nice = 0")
+        dir = try write(["config/plenum.toml": tuned, "proposals/a.toml": proposal])
+        #expect(try PlenumConfiguration.load(path: dir.file("config/plenum.toml")).storageWriterNice == 0)
+        let wrong = service.replacingOccurrences(of: "path = \"../state/db.sqlite\"", with: "path = \"db.sqlite\"\nwriter_nice = 5")
+        dir = try write(["config/plenum.toml": wrong, "proposals/a.toml": proposal])
+        let error = try #require(throws: ConfigurationError.self) { try PlenumConfiguration.load(path: dir.file("config/plenum.toml")) }
+        #expect(
+            error.problems.contains { $0.line == 3 && $0.key == "storage.writer_nice" && $0.message.contains("between -20 and 0") },
+            "\(error.problems)")
+    }
+
     @Test func reportsEveryProblemWithFileLineAndKey() throws {
         let dir = try write([
             "config/plenum.toml": service + "\nfrobnicate = true\n[chains.other]\nrpc = \"ftp://x\"\npoll_interval = \"soon\"\n",

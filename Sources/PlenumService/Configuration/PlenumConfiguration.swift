@@ -74,6 +74,9 @@ public struct PlenumConfiguration: Sendable {
     public let file: String
     /// The SQLite database.
     public let storagePath: String
+    /// The nice value of the database writer's transactions (`[storage] writer_nice`, default −10;
+    /// 0 runs them at the service's own priority). See `SQLiteStore.Configuration.writerNice`.
+    public let storageWriterNice: Int32
     public let bot: BotSettings?
     public let hub: HubSettings
     public let admin: AdminSettings?
@@ -95,9 +98,11 @@ public struct PlenumConfiguration: Sendable {
         }
         var root = TOMLReader(file: path, table: document)
         var storagePath = resolve("plenum.sqlite", against: base)
+        var writerNice: Int32 = -10
         if let (table, line) = root.table("storage") {
             var storage = TOMLReader(file: path, table: table, prefix: "storage", line: line)
             if let p = storage.string("path") { storagePath = resolve(p, against: base) }
+            if let n = storage.integer("writer_nice", range: -20...0) { writerNice = Int32(n) }
             storage.rejectUnknownKeys()
             problems += storage.problems
         }
@@ -223,7 +228,7 @@ public struct PlenumConfiguration: Sendable {
         }
         guard problems.isEmpty else { throw ConfigurationError(problems) }
         return PlenumConfiguration(
-            file: path, storagePath: storagePath, bot: bot, hub: hub, admin: admin, webhooks: webhooks,
+            file: path, storagePath: storagePath, storageWriterNice: writerNice, bot: bot, hub: hub, admin: admin, webhooks: webhooks,
             channelsDirectory: channelsDirectory,
             chains: chains, channels: channels)
     }
