@@ -143,4 +143,29 @@ struct ChatMessageTests {
             receivedAt: 5, storedHash: entry.hash)
         #expect(tampered.verificationProblem() != nil)
     }
+
+    /// The served form written straight into bytes is the JSON tree's text, byte for byte, for
+    /// bodies with every kind of character a JSON string escapes or carries as it is.
+    @Test func storedMessageBytesAreTheJSONTreesText() throws {
+        let bodies = [
+            "", "plain", "quote \" and backslash \\ and slash /", "\n\r\t\u{08}\u{0C}", "\u{00}\u{01}\u{1F}\u{7F}",
+            "é€😀 mixed ASCII", String(repeating: "{\"types\":{\"a\":[1,2]}}", count: 80),
+            String((0..<256).map { Character(Unicode.Scalar(UInt8($0))) }),
+        ]
+        var generator = SystemRandomNumberGenerator()
+        for (i, body) in bodies.enumerated() {
+            let key = PrivateKey.generate()
+            let message = ChatMessage(
+                hub: i % 2 == 0 ? "chat.example.org" : "hub \"quoted\" ü", group: Self.group, sender: key.address, body: body,
+                timestamp: UInt64.random(in: 0...UInt64.max, using: &generator), nonce: ChatMessage.randomNonce())
+            let entry = StoredMessage(
+                position: Int64.random(in: 0...Int64.max, using: &generator), hub: message.hub, group: message.group,
+                seq: UInt64.random(in: 1...UInt64.max, using: &generator), prevHash: ChatMessage.randomNonce(), id: message.digest,
+                sender: message.sender, body: message.body, timestamp: message.timestamp, nonce: message.nonce,
+                signature: message.signed(with: key).signature, receivedAt: UInt64.random(in: 0...UInt64.max, using: &generator))
+            var bytes: [UInt8] = [0x20]
+            entry.appendJSON(to: &bytes)
+            #expect(bytes == [0x20] + entry.json.serializedBytes(), "body \(i)")
+        }
+    }
 }

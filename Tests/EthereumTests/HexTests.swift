@@ -3,6 +3,33 @@ import Testing
 
 @Suite("Hex, hashes")
 struct HexTests {
+    /// The byte writers answer exactly what the String forms say, for random values and EIP-55's
+    /// own examples (mixed case, all caps, all lower).
+    @Test func appendedHexIsTheDescriptionsText() throws {
+        for _ in 0..<200 {
+            let key = PrivateKey.generate()
+            let digest = Keccak256.hash(key.address.bytes)
+            let signature = key.sign(digest: digest)
+            var out: [UInt8] = [7]
+            digest.appendHex(to: &out)
+            signature.appendHex(to: &out)
+            key.address.appendChecksummed(to: &out)
+            #expect(out == [7] + Array((digest.description + signature.description + key.address.checksummed).utf8))
+        }
+        for example in [
+            "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359",
+            "0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB", "0xD1220A0cf47c7B9Be7A2E6BA89F429762e7b9aDb",
+            "0x52908400098527886E0F7030069857D2E4169EE7", "0xde709f2102306220921060314715629080e2fb77",
+        ] {
+            var out: [UInt8] = []
+            try Address(example).appendChecksummed(to: &out)
+            #expect(String(decoding: out, as: UTF8.self) == example)
+        }
+        var empty: [UInt8] = []
+        Hex.append(UnsafeRawBufferPointer(start: nil, count: 0), to: &empty)
+        #expect(empty == Array("0x".utf8))
+    }
+
     @Test func hexDecodesWithAndWithoutPrefix() throws {
         #expect(try Hex.decode("0x00fFa0") == [0x00, 0xFF, 0xA0])
         #expect(try Hex.decode("0X0a") == [0x0A])

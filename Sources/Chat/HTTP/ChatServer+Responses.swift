@@ -13,6 +13,11 @@ extension ChatServer {
             body: .init(byteBuffer: ByteBuffer(bytes: value.serializedBytes())))
     }
 
+    /// A response whose body is JSON text already written as bytes.
+    static func json(bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: jsonContentType], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
     /// The JSON error response for `error`, with `Retry-After` when it has one.
     static func response(for error: ChatError) -> Response {
         var headers: HTTPFields = [.contentType: jsonContentType]

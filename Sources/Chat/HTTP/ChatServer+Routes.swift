@@ -64,9 +64,20 @@ extension ChatServer {
         let messages = try await hub.messages(in: id, after: after, limit: Int(limit))
         let head = try await hub.storeCall { try await hub.store.head(of: id) }
         let next: JSON = messages.count == Int(limit) && messages.last!.seq < head.seq ? .number(String(messages.last!.seq)) : .null
-        return Self.json([
-            "group": .string(id.rawValue), "messages": .array(messages.map(\.json)), "head": head.json, "next": next,
-        ])
+        // The text of {"group", "messages", "head", "next"}, each entry written without a JSON tree.
+        var out = Array(#"{"group":"#.utf8)
+        JSON.appendString(id.rawValue, to: &out)
+        out.append(contentsOf: #","messages":["#.utf8)
+        for (i, entry) in messages.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            entry.appendJSON(to: &out)
+        }
+        out.append(contentsOf: #"],"head":"#.utf8)
+        out.append(contentsOf: head.json.serializedBytes())
+        out.append(contentsOf: #","next":"#.utf8)
+        out.append(contentsOf: next.serializedBytes())
+        out.append(UInt8(ascii: "}"))
+        return Self.json(bytes: out)
     }
 
     func postMessage(_ request: Request, _ context: ChatRequestContext) async throws -> Response {
@@ -92,7 +103,10 @@ extension ChatServer {
                 .wrongGroup, "the message is signed for group \(signed.message.group) but was posted to group \(path)")
         }
         let entry = try await hub.submit(signed)
-        return Self.json(["message": entry.json], status: .created)
+        var out = Array(#"{"message":"#.utf8)
+        entry.appendJSON(to: &out)
+        out.append(UInt8(ascii: "}"))
+        return Self.json(bytes: out, status: .created)
     }
 
     /// A plain GET of a stream (no WebSocket upgrade): says what is wrong.

@@ -13,6 +13,52 @@ extension StoredMessage {
             ]))
     }
 
+    /// The served form's text, exactly `json.serialized()`, written straight into `out` (no JSON
+    /// tree, no string per field): what every answer that carries entries sends.
+    public func appendJSON(to out: inout [UInt8]) {
+        func member(_ key: StaticString, first: Bool = false) {
+            if !first { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "\""))
+            key.withUTF8Buffer { out.append(contentsOf: $0) }
+            out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        }
+        func number<N: BinaryInteger>(_ n: N) { out.append(contentsOf: String(n).utf8) }
+        func quoted(_ body: (inout [UInt8]) -> Void) {
+            out.append(UInt8(ascii: "\""))
+            body(&out)
+            out.append(UInt8(ascii: "\""))
+        }
+        out.reserveCapacity(out.count + 720 + body.utf8.count + hub.utf8.count + group.rawValue.utf8.count)
+        out.append(UInt8(ascii: "{"))
+        member("position", first: true)
+        number(position)
+        member("hub")
+        JSON.appendString(hub, to: &out)
+        member("group")
+        JSON.appendString(group.rawValue, to: &out)
+        member("seq")
+        number(seq)
+        member("prevHash")
+        quoted(prevHash.appendHex)
+        member("hash")
+        quoted(hash.appendHex)
+        member("id")
+        quoted(id.appendHex)
+        member("sender")
+        quoted(sender.appendChecksummed)
+        member("body")
+        JSON.appendString(body, to: &out)
+        member("timestamp")
+        number(timestamp)
+        member("nonce")
+        quoted(nonce.appendHex)
+        member("signature")
+        quoted(signature.appendHex)
+        member("receivedAt")
+        number(receivedAt)
+        out.append(UInt8(ascii: "}"))
+    }
+
     /// Reads the served form back (clients, tests, exports); the hash is taken as given. With
     /// `position`, a `position` member is not read (an export line carries none).
     public init(json: JSON, position: Int64? = nil) throws(ChatError) {

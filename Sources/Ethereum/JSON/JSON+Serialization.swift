@@ -58,6 +58,12 @@ extension JSON {
         out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
     }
 
+    /// Appends `s` as a JSON string, quoted and escaped exactly as `serialized` writes strings
+    /// (for writers that build known shapes without a JSON tree).
+    public static func appendString(_ s: String, to out: inout [UInt8]) {
+        writeString(s, to: &out)
+    }
+
     /// Writes `s` quoted: runs of bytes that need no escape are copied at once (a Swift string is
     /// valid UTF-8, and bytes of multi-byte characters are all ≥ 0x80, so they are copied as they are).
     static func writeString(_ s: String, to out: inout [UInt8]) {
