@@ -43,7 +43,7 @@ enum LoggingBootstrap {
     static func bootstrap() {
         let level = ProcessInfo.processInfo.environment["PLENUM_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = StandardErrorLogHandler(label: label)
             handler.logLevel = level
             return handler
         }
