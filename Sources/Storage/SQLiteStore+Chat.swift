@@ -157,7 +157,7 @@ extension SQLiteStore: ChatStore {
     // MARK: Rows
 
     static func chatGroup(_ db: Database, where condition: String, _ argument: some DatabaseValueConvertible) throws -> GroupInfo? {
-        try Row.fetchOne(db, sql: "SELECT * FROM chat_groups WHERE \(condition)", arguments: [argument]).map(chatGroup)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM chat_groups WHERE \(condition)"), arguments: [argument]).map(chatGroup)
     }
 
     static func chatGroup(_ row: Row) throws -> GroupInfo {
@@ -172,7 +172,8 @@ extension SQLiteStore: ChatStore {
     static func chatHead(_ db: Database, ordinal: Int64) throws -> ChainHead {
         guard
             let row = try Row.fetchOne(
-                db, sql: "SELECT seq, hash FROM chat_messages WHERE group_ordinal = ? ORDER BY seq DESC LIMIT 1", arguments: [ordinal])
+                db.cachedStatement(sql: "SELECT seq, hash FROM chat_messages WHERE group_ordinal = ? ORDER BY seq DESC LIMIT 1"),
+                arguments: [ordinal])
         else { return .empty }
         return ChainHead(seq: UInt64(row["seq"] as Int64), hash: try Hash32(bytes: row["hash"] as Data))
     }
