@@ -6,6 +6,7 @@ import Governance
 import Hummingbird
 import Logging
 import NIOCore
+import PlenumService
 import PlenumTesting
 import Storage
 
@@ -44,7 +45,8 @@ enum IngestBenchmark {
         serverConfiguration.port = 0
         serverConfiguration.requestRatePerIP = nil
         serverConfiguration.postRatePerIP = nil
-        var logger = Logger(label: "plenum-bench")
+        // The handler plenum serve uses (its cost per request is part of the hub's).
+        var logger = Logger(label: "plenum-bench") { StandardErrorLogHandler(label: $0) }
         logger.logLevel = .critical
         let (ports, portSink) = AsyncStream<Int>.makeStream()
         let app = buildChatApplication(hub: hub, configuration: serverConfiguration, logger: logger) { port in
@@ -106,6 +108,12 @@ enum IngestBenchmark {
             throw BenchFailure("entry \(entry.seq): \(entry.verificationProblem()!)")
         }
 
+        // The framework's share: the same server type, route, requests and answer size, no hub.
+        let answer = JSON.object(JSONObject([("message", sample[0].json)])).serializedBytes()
+        let floor = try await HTTPFloor.measure(
+            bodies: bodies.map { Array(buffer: $0) }, path: "/v1/groups/\(group)/messages", answer: answer, clients: clients,
+            logger: logger)
+
         print(
             "| ballots | clients | votes/s | ack p50 | ack p99 | ack max | transactions (mean batch) | raw recovery, 1 core | votes/s ÷ recovery |"
         )
@@ -123,6 +131,9 @@ enum IngestBenchmark {
         )
         print(
             "The hub's writer was in a transaction (commit and fsync included) \(format(100 * run.writerBusy))% of the HTTP run, \(format(1e3 * run.writerSeconds / Double(max(1, run.transactions)), decimals: 2)) ms per batch; in-process \(format(100 * inProcess.writerBusy))%."
+        )
+        print(
+            "HTTP floor (Hummingbird alone: same server, route, requests and answer size; the handler only collects the body and answers 201): \(format(floor.rate)) requests/s, p99 \(format(floor.p99, decimals: 1)) ms, \(format(floor.serverCPU * 1e6)) µs of server CPU per request: the hub's own work over HTTP is \(format((hubPerVote - floor.serverCPU) * 1e6)) µs per vote."
         )
         print("goal: ≥ 10,000 votes/s with p99 < 50 ms: \(run.rate >= 10_000 && run.percentile(0.99) < 50 ? "met" : "NOT met")\n")
 
