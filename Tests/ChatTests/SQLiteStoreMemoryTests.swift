@@ -42,7 +42,7 @@ struct SQLiteStoreMemoryTests {
         let dir = try TemporaryDirectory()
         let store = try SQLiteStore(path: dir.file("plenum.sqlite"))
         #expect(store.pool.configuration.maximumReaderCount == 5)
-        #expect(try await store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") } == -2048)
+        #expect(try await store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") } == -8192)
         // Readers overlapping in time each open a connection of their own: every one is bounded.
         let sizes = try await withThrowingTaskGroup(of: Int?.self) { tasks in
             for _ in 0..<5 {
@@ -56,7 +56,7 @@ struct SQLiteStoreMemoryTests {
             return try await tasks.reduce(into: []) { $0.append($1) }
         }
         #expect(sizes == Array(repeating: -1024, count: 5))
-        #expect(store.configuration.pageCacheBoundKiB == 2048 + 5 * 1024)
+        #expect(store.configuration.pageCacheBoundKiB == 8192 + 5 * 1024)
 
         var small = SQLiteStore.Configuration()
         small.maximumReaders = 2
