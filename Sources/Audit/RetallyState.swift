@@ -136,7 +136,7 @@ struct RetallyState {
             chainProblem = .init(
                 .hashChain, line: line, seq: e.seq, expected: "the keccak256 of the entry's canonical encoding", found: e.hash.description,
                 "the hash does not match the entry's fields")
-        } else if e.group.rawValue != header.group || (hub != nil && e.hub != hub) {
+        } else if !e.group.rawValue.hasSameBytes(as: header.group) || (hub.map { !e.hub.hasSameBytes(as: $0) } ?? false) {
             chainProblem = .init(
                 .hashChain, line: line, seq: e.seq, expected: "group \(header.group) on hub \(hub ?? e.hub)",
                 found: "group \(e.group) on hub \(e.hub)", "the entry belongs to another group or hub")

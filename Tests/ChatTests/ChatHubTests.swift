@@ -80,6 +80,26 @@ struct ChatHubTests {
         #expect(await store.lastPosition() == 2)
     }
 
+    /// A hub name spelled with other bytes is another hub, even where Swift's `==` calls the two
+    /// spellings equal: the signature covers the bytes.
+    @Test func aHubNameMatchesByteForByte() async throws {
+        let clock = ManualChatClock()
+        let store = InMemoryChatStore()
+        let composed = "caf\u{E9}.example", decomposed = "cafe\u{301}.example"
+        #expect(composed == decomposed)
+        let hub = Self.hub(store: store, clock: clock) { $0.hub = composed }
+        let group = try await hub.createGroup(ChatFixtures.spec("g")).id
+        do {
+            _ = try await hub.submit(ChatFixtures.signed("hi", by: ChatFixtures.alice, in: group, hub: decomposed, at: clock.now()))
+            Issue.record("a message signed for hub \(decomposed.utf8.count) bytes long was taken by a hub of \(composed.utf8.count)")
+        } catch let error as ChatError {
+            #expect(error.code == .wrongHub, "\(error)")
+        }
+        let entry = try await hub.submit(ChatFixtures.signed("hi", by: ChatFixtures.alice, in: group, hub: composed, at: clock.now()))
+        #expect(entry.verificationProblem() == nil)
+        #expect(await store.lastPosition() == 1)
+    }
+
     @Test func gatingByMembersAndByPolicy() async throws {
         let clock = ManualChatClock()
         let policy = ListPolicy([ChatFixtures.alice.address])

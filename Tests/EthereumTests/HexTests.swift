@@ -30,6 +30,12 @@ struct HexTests {
         #expect(empty == Array("0x".utf8))
     }
 
+    @Test func stringsCompareByTheirBytes() {
+        #expect("caf\u{E9}" == "cafe\u{301}" && !"caf\u{E9}".hasSameBytes(as: "cafe\u{301}"))
+        #expect("\u{212A}" == "K" && !"\u{212A}".hasSameBytes(as: "K"))
+        #expect("abc".hasSameBytes(as: "abc".dropFirst(0)) && !"abc".hasSameBytes(as: "ab"))
+    }
+
     @Test func hexDecodesWithAndWithoutPrefix() throws {
         #expect(try Hex.decode("0x00fFa0") == [0x00, 0xFF, 0xA0])
         #expect(try Hex.decode("0X0a") == [0x0A])

@@ -56,7 +56,7 @@ public struct ChatLogVerifier: Sendable {
         var problems: [Problem] = []
         func note(_ detail: String) { problems.append(Problem(seq: entry.seq, detail: detail)) }
         if entry.group != group { note("the entry belongs to group \(entry.group), not \(group)") }
-        if let hub, entry.hub != hub { note("the entry names hub \"\(entry.hub.prefix(80))\", not \"\(hub.prefix(80))\"") }
+        if let hub, !entry.hub.hasSameBytes(as: hub) { note("the entry names hub \"\(entry.hub.prefix(80))\", not \"\(hub.prefix(80))\"") }
         if let problem = entry.verificationProblem() { note(problem) }
         if let last {
             if entry.seq != last.seq &+ 1 {

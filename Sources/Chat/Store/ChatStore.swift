@@ -78,7 +78,7 @@ extension MessageDraft {
         guard group.isOpen else {
             return ChatError(.groupClosed, "group \(group.id) was closed at seq \(group.closingSeq.map(String.init) ?? "?")")
         }
-        guard signed.message.hub == group.hub else {
+        guard signed.message.hub.hasSameBytes(as: group.hub) else {
             return ChatError(
                 .wrongHub, "message.hub is \"\(signed.message.hub.prefix(80))\"; group \(group.id) belongs to hub \"\(group.hub)\"")
         }
