@@ -41,6 +41,35 @@ struct VoteValidatorTests {
         #expect(vote.signature == .compact && vote.choice == 2 && vote.time == F.timestamp)
     }
 
+    /// Names, spaces and ids are the signed bytes: a spelling Swift's `==` calls equal ("é" composed
+    /// or decomposed) signs a different digest, and is another domain, space or proposal.
+    @Test func domainsSpacesAndProposalsMatchByteForByte() {
+        let composed = "Caf\u{E9}", decomposed = "Cafe\u{301}"
+        #expect(composed == decomposed)
+        let governor = F.governorContext()
+        let named = ProposalContext(
+            governor: .init(
+                chainId: F.chainId, governor: F.governor, name: composed + " Governor", version: "1", proposalId: F.proposalId),
+            rules: governor.rules, window: governor.window, pinnedBlock: governor.pinnedBlock)
+        let validator = VoteValidator(proposal: named)
+        func check(_ typed: JSON) -> RejectionReason? { reason(validator.check(F.signed(typed, by: alice), context: F.openGovernor)) }
+        #expect(check(F.governorBallot(voter: alice.address, name: composed + " Governor")) == nil)
+        #expect(check(F.governorBallot(voter: alice.address, name: decomposed + " Governor")) == .wrongDomain)
+        let poll = F.snapshotContext()
+        let spaced = ProposalContext(
+            snapshot: .init(space: composed + ".eth", proposal: "poll-" + composed, chainId: F.chainId, apps: [composed]),
+            rules: poll.rules, window: poll.window, pinnedBlock: poll.pinnedBlock)
+        let snapshot = VoteValidator(proposal: spaced)
+        func checkVote(space: String, proposal: String, app: String) -> RejectionReason? {
+            let typed = F.snapshotVote(voter: alice.address, choice: 1, space: space + ".eth", proposal: "poll-" + proposal, app: app)
+            return reason(snapshot.check(F.signed(typed, by: alice), context: F.openSnapshot))
+        }
+        #expect(checkVote(space: composed, proposal: composed, app: composed) == nil)
+        #expect(checkVote(space: decomposed, proposal: composed, app: composed) == .wrongSpace)
+        #expect(checkVote(space: composed, proposal: decomposed, app: composed) == .wrongProposal)
+        #expect(checkVote(space: composed, proposal: composed, app: decomposed) == .wrongApp)
+    }
+
     @Test func wrongDomainChainContractAndProposal() {
         let validator = VoteValidator(proposal: F.governorContext())
         func check(_ typed: JSON) -> RejectionReason? { reason(validator.check(F.signed(typed, by: alice), context: F.openGovernor)) }

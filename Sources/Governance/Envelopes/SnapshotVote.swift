@@ -14,7 +14,7 @@ public struct SnapshotVote: Hashable, Sendable {
             switch self {
             case .text(let text):
                 if let other, text.utf8.count == 66, let mine = try? Hash32(hex: text) { return mine == other }
-                return text == id
+                return text.hasSameBytes(as: id)
             case .bytes32(let hash): return other == hash
             }
         }

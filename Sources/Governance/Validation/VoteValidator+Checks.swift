@@ -12,10 +12,17 @@ extension VoteValidator {
                 "domain fields (\(domain.fieldNames.joined(separator: ", "))) are not the governor's (\(expected.joined(separator: ", ")))"
             )
         }
-        guard domain.name == target.name else {
+        // Byte for byte: the signature covers the bytes, and `==` equates canonically equivalent spellings.
+        guard let name = domain.name, name.hasSameBytes(as: target.name) else {
             return (.wrongDomain, "domain name \"\(domain.name?.prefix(80) ?? "")\" is not the governor's \"\(target.name)\"")
         }
-        guard domain.version == target.version else {
+        let sameVersion =
+            switch (domain.version, target.version) {
+            case (nil, nil): true
+            case (let signed?, let expected?): signed.hasSameBytes(as: expected)
+            default: false
+            }
+        guard sameVersion else {
             return (.wrongDomain, "domain version \"\(domain.version?.prefix(20) ?? "")\" is not \"\(target.version ?? "")\"")
         }
         guard domain.chainId == target.chainId else {
@@ -37,7 +44,9 @@ extension VoteValidator {
                 "Snapshot domain fields must be name, version (and optionally chainId), found \(domain.fieldNames.joined(separator: ", "))"
             )
         }
-        guard domain.name == ProposalContext.Snapshot.domainName, domain.version == ProposalContext.Snapshot.domainVersion else {
+        guard domain.name?.hasSameBytes(as: ProposalContext.Snapshot.domainName) == true,
+            domain.version?.hasSameBytes(as: ProposalContext.Snapshot.domainVersion) == true
+        else {
             return (
                 .wrongDomain,
                 "domain {name: \"\(domain.name?.prefix(40) ?? "")\", version: \"\(domain.version?.prefix(20) ?? "")\"} is not {name: \"snapshot\", version: \"0.1.4\"}"

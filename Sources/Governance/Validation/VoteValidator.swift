@@ -71,13 +71,13 @@ public struct VoteValidator: Sendable {
                 return reject(.wrongProposal, "this proposal takes governor ballots, not Snapshot votes")
             }
             if let rejection = checkSnapshotDomain(envelope.domain, target: target) { return reject(rejection.0, rejection.1) }
-            guard vote.space == target.space else {
+            guard vote.space.hasSameBytes(as: target.space) else {
                 return reject(.wrongSpace, "space \"\(vote.space.prefix(80))\" is not \"\(target.space)\"")
             }
             guard vote.proposal.matches(target.proposal) else {
                 return reject(.wrongProposal, "proposal \(vote.proposal.description.prefix(80)) is not \(target.proposal)")
             }
-            if let apps = target.apps, !apps.contains(vote.app ?? "") {
+            if let apps = target.apps, !apps.contains(where: { $0.hasSameBytes(as: vote.app ?? "") }) {
                 return reject(.wrongApp, "app \"\(vote.app ?? "")\" is not one of \(apps.map { "\"\($0)\"" }.joined(separator: ", "))")
             }
             let limit = context.timestamp.addingReportingOverflow(configuration.maxFutureSkew)
