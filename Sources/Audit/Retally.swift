@@ -88,7 +88,7 @@ public enum Retally {
         state.report.workers = options.workers
         state.report.lines = 1
         for problem in receiptProblems { state.report.fail(problem) }
-        for r in held where r.receipt.proposal != header.proposal {
+        for r in held where !r.receipt.proposal.hasSameBytes(as: header.proposal) {
             state.report.fail(
                 .init(
                     .heldReceipt, line: 0, seq: r.receipt.sequence, expected: header.proposal, found: r.receipt.proposal,

@@ -179,7 +179,7 @@ struct RetallyState {
         if d?["plenum"]?.stringValue != "proposal" { problems.append("the first message is not the bot's proposal descriptor") }
         func same(_ key: String, _ expected: JSON?) {
             guard let expected else { return }
-            if d?[key] != expected {
+            if !(d?[key]?.hasSameBytes(as: expected) ?? false) {
                 problems.append("\(key) \(d?[key]?.serialized().prefix(80) ?? "missing") ≠ \(expected.serialized().prefix(80))")
             }
         }
@@ -219,7 +219,7 @@ struct RetallyState {
                     "a bot receipt is not genuine"))
         } else if let r = m.receipt {
             var problems: [String] = []
-            if r.group != header.group || r.proposal != header.proposal || r.chainId != header.chainId {
+            if !r.group.hasSameBytes(as: header.group) || !r.proposal.hasSameBytes(as: header.proposal) || r.chainId != header.chainId {
                 problems.append("it names \(r.proposal) in group \(r.group) on chain \(r.chainId)")
             }
             if r.sequence >= e.seq { problems.append("it answers seq \(r.sequence), not an earlier entry") }

@@ -6,11 +6,12 @@ extension Bot {
     /// proposal = the poll's id), weighed by the channel's power strategy at `snapshotBlock` (by
     /// default the latest confirmed block), open from now for `duration`.
     public func openPoll(
-        channel name: String, title: String, description: String, choices: [String], system: VotingSystem, duration: Duration,
+        channel requested: String, title: String, description: String, choices: [String], system: VotingSystem, duration: Duration,
         snapshotBlock: UInt64?, confirmations: UInt64
     ) async throws -> BotProposal {
-        guard let channel = configuration.channels.first(where: { $0.name == name }) else {
-            throw BotError.unknownChannel(name, known: configuration.channels.map(\.name))
+        // The configured spelling, byte for byte: it becomes the Snapshot space every voter signs.
+        guard let channel = configuration.channels.first(where: { $0.name.hasSameBytes(as: requested) }) else {
+            throw BotError.unknownChannel(requested, known: configuration.channels.map(\.name))
         }
         var rules = channel.rules
         rules.system = system
@@ -25,6 +26,7 @@ extension Bot {
         let created = now()
         let start = created / 1000
         let seconds = UInt64(duration.components.seconds)
+        let name = channel.name
         let id = Keccak256.hash(Array("\(name)\n\(title)\n\(created)\n\(configuration.key.address)".utf8)).description
         let poll = BotProposal(
             key: "poll:\(name):\(id)", kind: .poll, channel: name, chainId: channel.chainId, governor: channel.governor, proposalId: id,

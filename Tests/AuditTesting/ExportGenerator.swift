@@ -26,6 +26,10 @@ public enum ExportGenerator {
         public var batch = 500
         /// Every `rejectEvery`-th ballot names another proposal (rejected, `wrong-proposal`); 0 for none.
         public var rejectEvery = 97
+        /// The channel's name.
+        public var channel = "bench"
+        /// The channel the bot's descriptor announces, when it is not `channel` (a lying bot).
+        public var announcedChannel: String?
 
         public init(ballots: Int, voters: Int) {
             self.ballots = ballots
@@ -64,13 +68,18 @@ public enum ExportGenerator {
             checkpointBlock: BlockRef(number: snapshot + 1, hash: Keccak256.hash(Array("block \(snapshot + 1)".utf8))))
         var rules = ProposalRules.defaults(governor: governor)
         rules.quorum = .absolute(UInt256(1_000) * UInt256(1_000_000_000_000_000_000))
-        var proposal = BotProposal(
-            key: BotProposal.governorKey(chainId: chainId, governor: governor, proposalId: proposalId), kind: .governor, channel: "bench",
-            chainId: chainId, governor: governor, proposalId: proposalId.description, title: "Benchmark proposal",
-            description: "Benchmark proposal", proposer: addresses[0], clock: .blockNumber, snapshot: snapshot, deadline: deadline,
-            created: nil, rules: rules, governorName: governorName, phase: .open, createdAt: 0)
-        proposal.group = group.rawValue
-        proposal.pins = pins
+        func makeProposal(in channel: String) -> BotProposal {
+            var proposal = BotProposal(
+                key: BotProposal.governorKey(chainId: chainId, governor: governor, proposalId: proposalId), kind: .governor,
+                channel: channel,
+                chainId: chainId, governor: governor, proposalId: proposalId.description, title: "Benchmark proposal",
+                description: "Benchmark proposal", proposer: addresses[0], clock: .blockNumber, snapshot: snapshot, deadline: deadline,
+                created: nil, rules: rules, governorName: governorName, phase: .open, createdAt: 0)
+            proposal.group = group.rawValue
+            proposal.pins = pins
+            return proposal
+        }
+        var proposal = makeProposal(in: c.channel)
         func weight(_ voter: Int) -> UInt256 { UInt256(UInt64(voter % 1000 + 1)) * UInt256(1_000_000_000_000_000_000) }
 
         // The body goes to a side file first: the header names the log's head, known only at the end.
@@ -88,7 +97,8 @@ public enum ExportGenerator {
             ChatMessage(hub: hub, group: group, sender: bot.address, body: text, timestamp: UInt64(n), nonce: nonce(c.seed, "bot", n))
                 .signed(with: bot)
         }
-        _ = try append(botMessage(BotMessages.descriptor(proposal).serialized(), 0), receivedAt: 0, decision: nil)
+        let announced = c.announcedChannel.map { makeProposal(in: $0) } ?? proposal
+        _ = try append(botMessage(BotMessages.descriptor(announced).serialized(), 0), receivedAt: 0, decision: nil)
         _ = try append(botMessage("New proposal in bench: Benchmark proposal", 1), receivedAt: 1, decision: nil)
 
         var ledger = VoteLedger(rule: rules.voteChange, remembersLosers: false)

@@ -21,6 +21,22 @@ struct JSONTests {
         #expect(throws: JSONError.self) { try JSONParser.parse(text) }
     }
 
+    /// Keys are bytes: spellings Swift's `==` calls equal are two members, found each by its own
+    /// spelling, in small objects and in indexed ones alike.
+    @Test func keysAreTheirBytes() throws {
+        let composed = "caf\u{E9}", decomposed = "cafe\u{301}"
+        for filler in [0, 20] {
+            let others = (0..<filler).map { #","k\#($0)":\#($0)"# }.joined()
+            let json = try JSONParser.parse(#"{"\#(composed)":1,"\#(decomposed)":2\#(others)}"#)
+            let object = try #require(json.objectValue)
+            #expect(object.count == 2 + filler)
+            #expect(object[composed] == .number("1") && object[decomposed] == .number("2"))
+            #expect(object["caf"] == nil)
+        }
+        #expect(JSON.string(composed) == JSON.string(decomposed) && !JSON.string(composed).hasSameBytes(as: .string(decomposed)))
+        #expect(JSON.array([.string("a"), ["k": "v"]]).hasSameBytes(as: [.string("a"), ["k": "v"]]))
+    }
+
     @Test func boundsDepthAndSize() throws {
         let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
         #expect(throws: JSONError.self) { try JSONParser.parse(deep) }

@@ -28,6 +28,24 @@ struct TypedDataTests {
         #expect(try data.recoverSigner(signature: sig) == cow.address)
     }
 
+    /// Type names and member names are the bytes that are hashed: a spelling Swift's `==` calls equal
+    /// (KELVIN SIGN for "K") neither names a declared type nor fills a declared field.
+    @Test func namesResolveByTheirBytes() throws {
+        let kelvin = "\u{212A}"
+        #expect(kelvin + "ind" == "Kind")
+        func document(primary: String = "Kind", fieldType: String = "string", key: String = "Key") -> String {
+            #"{"types":{"EIP712Domain":[{"name":"name","type":"string"}],"Kind":[{"name":"Key","type":"\#(fieldType)"}],"#
+                + #""Outer":[{"name":"inner","type":"Kind"}]},"primaryType":"\#(primary)","domain":{"name":"x"},"#
+                + #""message":{"\#(key)":"v"}}"#
+        }
+        let plain = try TypedData(jsonText: document())
+        #expect(try plain.typeHash("Kind") == Keccak256.hash("Kind(string Key)"))
+        #expect(throws: TypedDataError.self) { try TypedData(jsonText: document(primary: kelvin + "ind")) }
+        #expect(throws: TypedDataError.self) { try TypedData(jsonText: document(fieldType: kelvin + "ind")) }
+        #expect(throws: TypedDataError.self) { try TypedData(jsonText: document(key: kelvin + "ey")) }
+        #expect(throws: TypedDataError.self) { try plain.typeHash(kelvin + "ind") }
+    }
+
     @Test func domainTypeIsInferredWhenMissing() throws {
         let withoutDomainType = Self.mail.replacingOccurrences(
             #""EIP712Domain":[{"name":"name","type":"string"},{"name":"version","type":"string"},{"name":"chainId","type":"uint256"},{"name":"verifyingContract","type":"address"}],"#,

@@ -92,7 +92,7 @@ public struct ChatLogVerifier: Sendable {
             case .number(let s)? = message["sequence"], let sequence = UInt64(s),
             let headText = message["logHead"]?.stringValue, let logHead = try? Hash32(hex: headText)
         else { return nil }
-        guard message["group"]?.stringValue == group.rawValue else {
+        guard message["group"]?.stringValue?.hasSameBytes(as: group.rawValue) == true else {
             return "a bot receipt names group \(message["group"]?.stringValue?.prefix(80) ?? "none"), not this one"
         }
         guard sequence < seq else {

@@ -50,13 +50,25 @@ public enum JSON: Hashable, Sendable {
 
 /// A JSON object: members in document order, keys unique.
 ///
+/// Keys are their UTF-8 bytes: two spellings Swift's `==` calls equal (canonically equivalent
+/// Unicode) are different keys, as they are to JSON and to EIP-712, which hash the bytes.
 /// Lookups in small objects (the usual case: a ballot, a message, a request) compare keys in order,
 /// which is cheaper than hashing them; an object that grows past `linearLimit` members also keeps a
 /// hash index, so a hostile object with many keys stays O(1) per lookup.
 public struct JSONObject: Hashable, Sendable, Sequence {
     public private(set) var members: [(key: String, value: JSON)] = []
     /// Key → position in `members`, kept only above `linearLimit` members.
-    private var index: [String: Int]?
+    private var index: [Key: Int]?
+
+    /// A key hashed and compared by its bytes.
+    private struct Key: Hashable {
+        let text: String
+        static func == (a: Key, b: Key) -> Bool { a.text.hasSameBytes(as: b.text) }
+        func hash(into hasher: inout Hasher) {
+            var text = text
+            text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        }
+    }
     static let linearLimit = 12
 
     public init() {}
@@ -71,8 +83,8 @@ public struct JSONObject: Hashable, Sendable, Sequence {
     public var count: Int { members.count }
 
     private func position(of key: String) -> Int? {
-        if let index { return index[key] }
-        return members.firstIndex { $0.key == key }
+        if let index { return index[Key(text: key)] }
+        return members.firstIndex { $0.key.hasSameBytes(as: key) }
     }
 
     public subscript(key: String) -> JSON? {
@@ -91,7 +103,7 @@ public struct JSONObject: Hashable, Sendable, Sequence {
     mutating func appendAbsent(_ key: String, _ value: JSON) {
         members.append((key, value))
         if index != nil {
-            index![key] = members.count - 1
+            index![Key(text: key)] = members.count - 1
         } else if members.count > Self.linearLimit {
             rebuildIndex()
         }
@@ -107,9 +119,9 @@ public struct JSONObject: Hashable, Sendable, Sequence {
             index = nil
             return
         }
-        var built: [String: Int] = [:]
+        var built: [Key: Int] = [:]
         built.reserveCapacity(members.count)
-        for (n, m) in members.enumerated() { built[m.key] = n }
+        for (n, m) in members.enumerated() { built[Key(text: m.key)] = n }
         index = built
     }
 
@@ -139,4 +151,22 @@ extension JSON: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, Express
     public init(dictionaryLiteral elements: (String, JSON)...) { self = .object(JSONObject(elements)) }
     public init(integerLiteral value: Int) { self = .number(String(value)) }
     public init(nilLiteral: ()) { self = .null }
+}
+
+extension JSON {
+    /// Whether both are the same value written with the same bytes: strings, numbers and keys
+    /// compared as UTF-8, members in order. `==` compares strings as Swift does, equating canonically
+    /// equivalent spellings that sign and hash differently; signed and hashed values use this.
+    public func hasSameBytes(as other: JSON) -> Bool {
+        switch (self, other) {
+        case (.null, .null): true
+        case (.bool(let x), .bool(let y)): x == y
+        case (.number(let x), .number(let y)), (.string(let x), .string(let y)): x.hasSameBytes(as: y)
+        case (.array(let x), .array(let y)): x.count == y.count && zip(x, y).allSatisfy { $0.hasSameBytes(as: $1) }
+        case (.object(let x), .object(let y)):
+            x.count == y.count
+                && zip(x.members, y.members).allSatisfy { $0.key.hasSameBytes(as: $1.key) && $0.value.hasSameBytes(as: $1.value) }
+        default: false
+        }
+    }
 }

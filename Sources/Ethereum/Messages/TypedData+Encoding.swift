@@ -1,7 +1,7 @@
 extension TypedData {
     /// `encodeType`: the type's own signature followed by those of every struct it references, sorted by name.
     public func encodeType(_ type: String) throws -> String {
-        guard types[type] != nil else { throw TypedDataError.undeclaredType(type, context: "encodeType") }
+        guard TypedData.isIdentifier(type), types[type] != nil else { throw TypedDataError.undeclaredType(type, context: "encodeType") }
         var dependencies = Set<String>()
         collectDependencies(type, into: &dependencies)
         dependencies.remove(type)
@@ -39,7 +39,9 @@ extension TypedData {
             }
             return try validateFieldType(element, in: structName, field: field)
         }
-        if types[type] != nil { return }
+        // Declared names are identifiers (ASCII), so only an identifier may name one: a lookup by
+        // another spelling Swift calls equal ("\u{212A}ind" for "Kind") would resolve to it.
+        if TypedData.isIdentifier(type), types[type] != nil { return }
         guard let atomic = try? ABIType(type), TypedData.isAtomic(atomic) else {
             let sized = ["uint", "int", "bytes"].contains { type.hasPrefix($0) && type.dropFirst($0.count).allSatisfy(\.isNumber) }
             if TypedData.isIdentifier(type) && !sized {
@@ -75,7 +77,7 @@ extension TypedData {
     /// The same, with the path built only for an error message (not for every member encoded).
     private func hashStruct(_ type: String, _ value: JSONObject, at path: () -> String) throws -> Hash32 {
         guard let fields = types[type] else { throw TypedDataError.undeclaredType(type, context: path()) }
-        for member in value where !fields.contains(where: { $0.name == member.key }) {
+        for member in value where !fields.contains(where: { $0.name.hasSameBytes(as: member.key) }) {
             throw TypedDataError.undeclaredField(path: "\(path()).\(member.key)", type: type)
         }
         var encoded: [UInt8] = []

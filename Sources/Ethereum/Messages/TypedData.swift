@@ -95,7 +95,9 @@ public struct TypedData: Sendable {
                     TypedDataSchemaCache.Schema(types: types, domainFields: domainFields, typeHashes: typeHashes, atomicTypes: atomicTypes))
             }
         }
-        guard types[primary] != nil else { throw TypedDataError.undeclaredType(primary, context: "primaryType") }
+        guard TypedData.isIdentifier(primary), types[primary] != nil else {
+            throw TypedDataError.undeclaredType(primary, context: "primaryType")
+        }
         guard primary != "EIP712Domain" else {
             throw TypedDataError.unsupported("primaryType EIP712Domain (sign the domain as a message instead)")
         }
@@ -111,7 +113,9 @@ public struct TypedData: Sendable {
 
     /// keccak256(encodeType(type)).
     public func typeHash(_ type: String) throws -> Hash32 {
-        guard let hash = typeHashes[type] else { throw TypedDataError.undeclaredType(type, context: "typeHash") }
+        guard TypedData.isIdentifier(type), let hash = typeHashes[type] else {
+            throw TypedDataError.undeclaredType(type, context: "typeHash")
+        }
         return hash
     }
 

@@ -50,18 +50,7 @@ final class TypedDataSchemaCache: Sendable {
     }
 
     /// The same JSON, every key, string and number the same bytes, members in the same order.
-    static func identical(_ a: JSON, _ b: JSON) -> Bool {
-        switch (a, b) {
-        case (.null, .null): true
-        case (.bool(let x), .bool(let y)): x == y
-        case (.number(let x), .number(let y)), (.string(let x), .string(let y)): x.utf8.elementsEqual(y.utf8)
-        case (.array(let x), .array(let y)): x.count == y.count && zip(x, y).allSatisfy { identical($0, $1) }
-        case (.object(let x), .object(let y)):
-            x.count == y.count
-                && zip(x.members, y.members).allSatisfy { $0.key.utf8.elementsEqual($1.key.utf8) && identical($0.value, $1.value) }
-        default: false
-        }
-    }
+    static func identical(_ a: JSON, _ b: JSON) -> Bool { a.hasSameBytes(as: b) }
 
     /// Whether the value's keys, strings and numbers add up to at most `budget` bytes.
     static func fits(_ value: JSON, within budget: inout Int) -> Bool {

@@ -163,7 +163,10 @@ public actor RPCBotChain: BotChain {
         if let witness = c.crossCheck {
             let theirs = try Self.nameFunction.decodeReturn(try await witness.call(to: governor, data: call, at: .latest)).first?
                 .stringValue
-            guard theirs == name else { throw mismatch(chainId, "name", "the governor's name() differs between the endpoints") }
+            // Byte for byte: the name is the domain name every governor ballot signs.
+            guard theirs?.hasSameBytes(as: name) == true else {
+                throw mismatch(chainId, "name", "the governor's name() differs between the endpoints")
+            }
         }
         return name
     }

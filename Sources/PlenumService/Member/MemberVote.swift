@@ -110,7 +110,9 @@ public struct MemberVote: Sendable {
             hub: group.hub, group: group.id, sender: key.address, body: ballot.body, timestamp: now(), nonce: ChatMessage.randomNonce())
         let posted: HubClient.Posted
         do { posted = try await client.post(message.signed(with: key)) } catch { throw Self.mapped(error, doing: "posting the ballot") }
-        guard posted.entry.id == message.digest, posted.entry.sender == key.address, posted.entry.body == ballot.body else {
+        guard posted.entry.id == message.digest, posted.entry.sender == key.address,
+            posted.entry.body.hasSameBytes(as: ballot.body), posted.entry.verificationProblem() == nil
+        else {
             throw MemberError(.verification, "the hub's answer to the post is not the ballot that was sent")
         }
         progress("posted ballot \(ballot.id) as message seq \(posted.entry.seq) of group \(group.id) (\(descriptor.key))")
@@ -165,7 +167,7 @@ public struct MemberVote: Sendable {
         guard entry.sender == posted.bot, entry.body.contains("\"PlenumReceipt\""),
             let json = try? JSONParser(limits: .init(maxBytes: 64 * 1024, maxDepth: 16)).parse(Array(entry.body.utf8)),
             json["primaryType"]?.stringValue == Receipt.primaryType, case .number(let s)? = json["message"]?["sequence"],
-            UInt64(s) == posted.entry.seq, json["message"]?["group"]?.stringValue == posted.group.id.rawValue
+            UInt64(s) == posted.entry.seq, json["message"]?["group"]?.stringValue?.hasSameBytes(as: posted.group.id.rawValue) == true
         else { return nil }
         func failed(_ why: String) -> Result<ReceiptReading, MemberError> {
             .failure(MemberError(.verification, "the receipt at seq \(entry.seq) \(why)"))
@@ -175,7 +177,7 @@ public struct MemberVote: Sendable {
         do { receipt = try Receipt(signedDocument: json, signer: posted.bot) } catch {
             return failed("does not verify as signed by the bot \(posted.bot): \(error)")
         }
-        guard receipt.proposal == posted.descriptor.key else { return failed("is for proposal \(receipt.proposal)") }
+        guard receipt.proposal.hasSameBytes(as: posted.descriptor.key) else { return failed("is for proposal \(receipt.proposal)") }
         guard receipt.logHead == posted.entry.hash else {
             return failed("names log hash \(receipt.logHead), but the ballot's entry has hash \(posted.entry.hash)")
         }
@@ -232,7 +234,7 @@ public struct MemberVote: Sendable {
             }
             for entry in page.messages {
                 if history.descriptor == nil, ProposalDescriptor.looksLikeDescriptor(entry.body), bot == nil || entry.sender == bot,
-                    let descriptor = try? ProposalDescriptor(body: entry.body), descriptor.key == group.key,
+                    let descriptor = try? ProposalDescriptor(body: entry.body), descriptor.key.hasSameBytes(as: group.key),
                     entry.verificationProblem() == nil
                 {
                     history.descriptor = descriptor

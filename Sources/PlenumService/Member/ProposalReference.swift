@@ -33,7 +33,7 @@ public struct ProposalReference: Hashable, Sendable, CustomStringConvertible {
 
     /// Whether the group with this key is the proposal named.
     public func matches(groupKey: String) -> Bool {
-        if let key { return Self.normalise(groupKey) == key }
+        if let key { return Self.normalise(groupKey).hasSameBytes(as: key) }
         let parts = groupKey.split(separator: ":", omittingEmptySubsequences: false)
         guard let last = parts.last, parts.count >= 3 else { return false }
         switch parts.first {
@@ -44,7 +44,7 @@ public struct ProposalReference: Hashable, Sendable, CustomStringConvertible {
             if last.utf8.count == 66, text.utf8.count == 66, let a = try? Hash32(hex: last), let b = try? Hash32(hex: text) {
                 return a == b
             }
-            return String(last) == text
+            return last.hasSameBytes(as: text)
         default:
             return false
         }

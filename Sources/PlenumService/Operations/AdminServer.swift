@@ -153,13 +153,13 @@ public struct BotPollOpener: PollOpener {
     }
 
     public func openPoll(_ request: PollRequest) async throws -> BotProposal {
-        guard let channel = channels.first(where: { $0.name == request.channel }) else {
+        guard let channel = channels.first(where: { $0.name.hasSameBytes(as: request.channel) }) else {
             throw PollError.invalid("no channel \"\(request.channel)\" (channels: \(channels.map(\.name).joined(separator: ", ")))")
         }
         let confirmations = channel.confirmations ?? chains[channel.chain]?.confirmations ?? 12
         do {
             return try await bot.openPoll(
-                channel: request.channel, title: request.title, description: request.description, choices: request.choices,
+                channel: channel.name, title: request.title, description: request.description, choices: request.choices,
                 system: request.system, duration: request.duration, snapshotBlock: request.snapshotBlock, confirmations: confirmations)
         } catch let error as BotError {
             throw PollError.invalid(error.description)
